@@ -1,0 +1,33 @@
+import { Command } from 'commander'
+import { SHOAL_VERSION } from '../node/objects/node-object.js'
+import type { ConnectionOptions } from './client.js'
+import { registerAgentCommand } from './commands/agent.js'
+import { registerClusterCommand } from './commands/cluster.js'
+import { registerGetCommand } from './commands/get.js'
+
+interface GlobalFlags {
+  server?: string
+  token?: string
+}
+
+export function buildProgram(): Command {
+  const program = new Command('shoal')
+    .description('shoal: a peer-to-peer cluster agent; every machine runs the same agent and together they run containers')
+    .version(SHOAL_VERSION)
+    .option('--server <url>', 'API server URL (or SHOAL_SERVER; default: agent.json in the data dir)')
+    .option('--token <token>', 'API bearer token (or SHOAL_TOKEN; default: admin.token in the data dir)')
+    .showHelpAfterError()
+    .exitOverride()
+  const connection = (): ConnectionOptions => {
+    const g = program.opts<GlobalFlags>()
+    return {
+      ...(g.server !== undefined ? { server: g.server } : {}),
+      ...(g.token !== undefined ? { token: g.token } : {}),
+    }
+  }
+  registerAgentCommand(program)
+  registerGetCommand(program, connection)
+  registerClusterCommand(program, connection)
+  return program
+}
+

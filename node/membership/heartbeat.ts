@@ -1,0 +1,52 @@
+import { z } from 'zod'
+
+export const HEARTBEAT_TOPIC = 'shoal/heartbeat/1'
+
+const resources = z.object({ cpuMillis: z.number().int().nonnegative(), memoryBytes: z.number().int().nonnegative() })
+
+const heartbeatSchema = z.object({
+  v: z.literal(1),
+  name: z.string().min(1).max(253),
+  peerId: z.string().min(1).max(128),
+  p2p: z.array(z.string().max(512)).max(32),
+  api: z.string().max(512),
+  capacity: resources,
+  allocatable: resources,
+  usage: z.object({ memoryBytes: z.number().nonnegative(), load1: z.number().nonnegative() }),
+  labels: z.record(z.string().max(316), z.string().max(63)),
+  runtimes: z.array(z.string().max(32)).max(8),
+  version: z.string().max(64),
+  startedAt: z.string().max(64),
+  /** Increases with every heartbeat of one agent run; orders reordered deliveries. */
+  seq: z.number().int().nonnegative(),
+  /** Set on the last heartbeat of a graceful stop, so peers record `left`, not `down`. */
+  leaving: z.boolean().optional(),
+  /** Raft view of the sender, when consensus runs; informational only. */
+  raft: z
+    .object({ role: z.string().max(32), term: z.number().int().nonnegative(), leader: z.string().max(128) })
+    .optional(),
+})
+
+export type Heartbeat = z.infer<typeof heartbeatSchema>
+export type Resources = z.infer<typeof resources>
+
+export class InvalidHeartbeatError extends Error {
+  override name = 'InvalidHeartbeatError'
+}
+
+export function encodeHeartbeat(hb: Heartbeat): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(hb))
+}
+
+/** Heartbeats come from peers: parse defensively, never throw anything but InvalidHeartbeatError. */
+export function decodeHeartbeat(bytes: Uint8Array): Heartbeat {
+  let value: unknown
+  try {
+    value = JSON.parse(new TextDecoder().decode(bytes))
+  } catch {
+    throw new InvalidHeartbeatError('heartbeat is not JSON')
+  }
+  const parsed = heartbeatSchema.safeParse(value)
+  if (!parsed.success) throw new InvalidHeartbeatError(`invalid heartbeat: ${parsed.error.issues[0]?.message ?? 'unknown'}`)
+  return parsed.data
+}

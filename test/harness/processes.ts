@@ -1,0 +1,126 @@
+import type { ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
+import { createWriteStream } from 'node:fs'
+import { mkdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { TestApi } from './api.js'
+import { FAST_TIMING } from './in-process.js'
+import { cliPath } from './repo-root.js'
+import { waitFor } from './wait.js'
+
+export interface ProcessAgentOptions {
+  name: string
+  dataDir: string
+  join?: string[]
+  clusterKeyFile?: string
+  args?: string[]
+  env?: Record<string, string>
+}
+
+export interface AgentJson {
+  api: string
+  p2p: string
+  peerId: string
+  pid: number
+}
+
+/**
+ * An agent in its own OS process, started through the built CLI, so tests can kill -9 it and
+ * restart it over the same data dir exactly as an operator would.
+ */
+export class ProcessAgent {
+  child: ChildProcess | undefined
+  api!: TestApi
+  info!: AgentJson
+  stderr = ''
+  private exited: Promise<number | null> = Promise.resolve(null)
+
+  constructor(readonly options: ProcessAgentOptions) {}
+
+  get name(): string {
+    return this.options.name
+  }
+
+  get peerId(): string {
+    return this.info.peerId
+  }
+
+  get p2pHostPort(): string {
+    const parts = this.info.p2p.split('/')
+    return `${parts[2]}:${parts[4]}`
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null
+  }
+
+  /** Spawn the agent; unless `wait` is false, resolve once its API answers. */
+  async start(overrides: Partial<ProcessAgentOptions> = {}, wait = true): Promise<this> {
+    const o = { ...this.options, ...overrides }
+    await mkdir(o.dataDir, { recursive: true })
+    const args = [
+      cliPath(),
+      'agent',
+      '--data-dir', o.dataDir,
+      '--name', o.name,
+      '--p2p', '127.0.0.1:0',
+      '--api', '127.0.0.1:0',
+      '--heartbeat-interval', `${FAST_TIMING.heartbeatMs}ms`,
+      '--suspect-after', `${FAST_TIMING.suspectMs}ms`,
+      '--down-after', `${FAST_TIMING.downMs}ms`,
+      '--log-level', process.env['SHOAL_TEST_LOG'] ?? 'info',
+      ...(o.join ?? []).flatMap((j) => ['--join', j]),
+      ...(o.clusterKeyFile !== undefined ? ['--cluster-key', o.clusterKeyFile] : []),
+      ...(o.args ?? []),
+    ]
+    const log = createWriteStream(join(o.dataDir, 'agent.log'), { flags: 'a' })
+    this.stderr = ''
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    child.stdout.pipe(log)
+    child.stderr.on('data', (d: Buffer) => {
+      this.stderr += d.toString()
+      log.write(d)
+    })
+    this.child = child
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)))
+    if (wait) await this.waitReady()
+    return this
+  }
+
+  async waitReady(timeoutMs = 20_000): Promise<void> {
+    const child = this.child!
+    this.info = await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`agent ${this.name} exited with ${child.exitCode}: ${this.stderr}`)
+        const info = JSON.parse(await readFile(join(this.options.dataDir, 'agent.json'), 'utf8')) as AgentJson
+        return info.pid === child.pid ? info : undefined
+      },
+      { timeoutMs, message: `agent ${this.name} did not write agent.json` },
+    )
+    const token = (await readFile(join(this.options.dataDir, 'admin.token'), 'utf8')).trim()
+    this.api = new TestApi(this.info.api, token)
+  }
+
+  /** Resolves with the exit code once the process is gone. */
+  waitExit(): Promise<number | null> {
+    return this.exited
+  }
+
+  async kill9(): Promise<void> {
+    if (!this.running) return
+    this.child!.kill('SIGKILL')
+    await this.exited
+  }
+
+  /** SIGTERM: graceful leave; returns the exit code. */
+  async stop(): Promise<number | null> {
+    if (!this.running) return this.child?.exitCode ?? null
+    this.child!.kill('SIGTERM')
+    return this.exited
+  }
+
+  async restart(overrides: Partial<ProcessAgentOptions> = {}): Promise<this> {
+    await this.stop()
+    return this.start({ join: [], ...overrides })
+  }
+}
