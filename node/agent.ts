@@ -10,6 +10,8 @@ import type { Logger } from './logger.js'
 import { createLogger } from './logger.js'
 import { ApiServer } from './api/server.js'
 import { clusterRoutes } from './api/routes/cluster.js'
+import { discoveryRoutes } from './api/routes/discovery.js'
+import { RESOURCES } from './api/resources/registry.js'
 import { nodesRoutes } from './api/routes/nodes.js'
 import { systemRoutes } from './api/routes/system.js'
 import type { SelfDescription } from './membership/membership.js'
@@ -141,6 +143,7 @@ export class Agent implements Startable {
         token,
         routes: [
           systemRoutes({ metrics, notReadyReason: () => late.agent!.notReadyReason() }),
+          discoveryRoutes({ resources: RESOURCES }),
           nodesRoutes({ members: () => membership.members() }),
           clusterRoutes({
             self: () => ({ name, peerId: host.peerId.toString() }),
