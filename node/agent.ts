@@ -14,6 +14,7 @@ import { discoveryRoutes } from './api/routes/discovery.js'
 import { RESOURCES } from './api/resources/registry.js'
 import { nodesRoutes } from './api/routes/nodes.js'
 import { systemRoutes } from './api/routes/system.js'
+import { testHookRoutes } from './api/routes/test-hooks.js'
 import type { SelfDescription } from './membership/membership.js'
 import { Membership } from './membership/membership.js'
 import { machineCapacity, machineUsage } from './membership/resources.js'
@@ -150,6 +151,7 @@ export class Agent implements Startable {
             members: () => membership.members(),
             sections: () => ({}),
           }),
+          ...(config.testHooks ? [testHookRoutes({ gater, host })] : []),
         ],
       },
       { host: config.api.host, port: config.api.port, maxBodyBytes: config.maxBodyBytes },

@@ -20,7 +20,9 @@ async function spawnCluster(n: number): Promise<ProcessAgent[]> {
       await new ProcessAgent({ name: `p${i}`, dataDir: join(root, `p${i}`), join: [first.p2pHostPort], clusterKeyFile: join(root, 'p1', 'cluster.key') }).start(),
     )
   }
-  await waitFor(async () => (await listNodes(first.api)).filter((x) => x.ready === 'True').length === n, { message: `${n} nodes Ready` })
+  for (const a of agents) {
+    await waitFor(async () => (await listNodes(a.api)).filter((x) => x.ready === 'True').length === n, { message: `${a.name} sees ${n} nodes Ready` })
+  }
   return agents
 }
 
@@ -101,5 +103,17 @@ describe('agents as separate processes', () => {
     expect(await stranger.waitExit()).toBe(2)
     expect(stranger.stderr).toMatch(/cluster key does not match/)
     expect(Date.now() - t0).toBeLessThan(20_000)
+  })
+})
+
+describe('partitions between processes', () => {
+  it('cutting links through the test hooks makes the peers see each other down, and healing restores them', async () => {
+    const { partition } = await import('../harness/processes.js')
+    const [p1, p2, p3] = await spawnCluster(3)
+    await partition([[p1!, p2!], [p3!]])
+    await waitFor(async () => (await listNodes(p1!.api)).find((n) => n.name === 'p3')?.state === 'down', { message: 'p1 sees p3 down' })
+    await waitFor(async () => (await listNodes(p3!.api)).filter((n) => n.state === 'down').length === 2, { message: 'p3 sees both down' })
+    await partition([[p1!, p2!, p3!]])
+    await waitFor(async () => (await listNodes(p3!.api)).filter((n) => n.ready === 'True').length === 3, { message: 'healed' })
   })
 })

@@ -69,6 +69,7 @@ export class ProcessAgent {
       '--suspect-after', `${FAST_TIMING.suspectMs}ms`,
       '--down-after', `${FAST_TIMING.downMs}ms`,
       '--log-level', process.env['SHOAL_TEST_LOG'] ?? 'info',
+      '--test-hooks',
       ...(o.join ?? []).flatMap((j) => ['--join', j]),
       ...(o.clusterKeyFile !== undefined ? ['--cluster-key', o.clusterKeyFile] : []),
       ...(o.args ?? []),
@@ -119,8 +120,27 @@ export class ProcessAgent {
     return this.exited
   }
 
+  /** Replace the set of peers this agent refuses links with (through the --test-hooks API). */
+  async block(peerIds: string[]): Promise<void> {
+    const r = await this.api.request('PUT', '/shoal/v1/debug/links', { blocked: peerIds })
+    if (r.status !== 200) throw new Error(`${this.name}: block failed with ${r.status}: ${JSON.stringify(r.body)}`)
+  }
+
   async restart(overrides: Partial<ProcessAgentOptions> = {}): Promise<this> {
     await this.stop()
     return this.start({ join: [], ...overrides })
   }
+}
+
+/** Split running agents into groups that cannot reach each other; `partition([all])` heals. */
+export async function partition(groups: ProcessAgent[][]): Promise<void> {
+  const all = groups.flat()
+  await Promise.all(
+    all
+      .filter((a) => a.running)
+      .map((a) => {
+        const mine = new Set(groups.find((g) => g.includes(a))!.map((x) => x.peerId))
+        return a.block(all.filter((o) => !mine.has(o.peerId)).map((o) => o.peerId))
+      }),
+  )
 }
