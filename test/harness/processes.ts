@@ -15,6 +15,8 @@ export interface ProcessAgentOptions {
   clusterKeyFile?: string
   args?: string[]
   env?: Record<string, string>
+  /** Use the agent's default failure-detection timings instead of the fast test ones. */
+  defaultTiming?: boolean
 }
 
 export interface AgentJson {
@@ -65,9 +67,9 @@ export class ProcessAgent {
       '--name', o.name,
       '--p2p', '127.0.0.1:0',
       '--api', '127.0.0.1:0',
-      '--heartbeat-interval', `${FAST_TIMING.heartbeatMs}ms`,
-      '--suspect-after', `${FAST_TIMING.suspectMs}ms`,
-      '--down-after', `${FAST_TIMING.downMs}ms`,
+      ...(o.defaultTiming === true
+        ? []
+        : ['--heartbeat-interval', `${FAST_TIMING.heartbeatMs}ms`, '--suspect-after', `${FAST_TIMING.suspectMs}ms`, '--down-after', `${FAST_TIMING.downMs}ms`]),
       '--log-level', process.env['SHOAL_TEST_LOG'] ?? 'info',
       '--test-hooks',
       ...(o.join ?? []).flatMap((j) => ['--join', j]),
