@@ -5,7 +5,7 @@ import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { TestApi } from './api.js'
 import { FAST_TIMING } from './in-process.js'
-import { cliPath } from './repo-root.js'
+import { cliPath } from '../../lib/repo-root.js'
 import { waitFor } from './wait.js'
 
 export interface ProcessAgentOptions {

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest'
+import { schedule } from '../../node/scheduler/index.js'
+import type { PendingPod } from '../../node/scheduler/index.js'
+import { allocation, bindings, node, pod, replicas, snapshot } from './fixtures.js'
+
+const fixed = (hostPort: number): PendingPod['ports'] => [{ container: 'web', containerPort: 80, hostPort }]
+const dynamic = (...names: string[]): PendingPod['ports'] => names.map((name, i) => ({ container: 'web', name, containerPort: 8080 + i }))
+
+describe('host ports', () => {
+  it('a fixed host port taken by a committed allocation rules the node out', () => {
+    const existing = [allocation('x', 'a', { hostPorts: [8080] })]
+    const plan = schedule(snapshot([node('a'), node('b')], [pod('p', { ports: fixed(8080) })], existing), { seed: 1 })
+    expect(bindings(plan)).toEqual({ p: 'b' })
+    expect(plan.placements[0]?.ports).toEqual([{ container: 'web', containerPort: 80, hostPort: 8080 }])
+  })
+
+  it('a fixed host port taken earlier in the same plan rules the node out', () => {
+    const plan = schedule(snapshot([node('a'), node('b')], replicas('rc', 3, { ports: fixed(8080) })), { seed: 1 })
+    expect(plan.placements.map((p) => p.node).sort()).toEqual(['a', 'b'])
+    expect(plan.failures).toEqual([
+      { podUid: 'rc-2', message: "0/2 nodes are available: 2 node(s) didn't have free ports for the requested pod ports.", reasons: { "node(s) didn't have free ports for the requested pod ports": 2 } },
+    ])
+  })
+
+  it('gives ports without hostPort the lowest free ports of the range, unique per node', () => {
+    const existing = [allocation('x', 'a', { hostPorts: [30000, 30002] })]
+    const pending = Array.from({ length: 3 }, (_, i) => pod(`p${i}`, { ports: dynamic('http', 'admin') }))
+    const plan = schedule(snapshot([node('a')], pending, existing), { seed: 1 })
+    expect(plan.placements.map((p) => p.hostPorts)).toEqual([
+      [30001, 30003],
+      [30004, 30005],
+      [30006, 30007],
+    ])
+    expect(plan.placements[0]?.ports).toEqual([
+      { container: 'web', name: 'http', containerPort: 8080, hostPort: 30001 },
+      { container: 'web', name: 'admin', containerPort: 8081, hostPort: 30003 },
+    ])
+  })
+
+  it("never hands out a pod's own fixed port as one of its dynamic ports", () => {
+    const ports = [...dynamic('http'), { container: 'web', containerPort: 90, hostPort: 30000 }]
+    const plan = schedule(snapshot([node('a')], [pod('p', { ports })]), { seed: 1 })
+    expect(plan.placements[0]?.hostPorts).toEqual([30001, 30000])
+  })
+
+  it("uses the options range, and a node's own range over it", () => {
+    const nodes = [node('a', { portRange: { min: 40000, max: 40010 } }), node('b', { ready: false })]
+    const plan = schedule(snapshot(nodes, [pod('p', { ports: dynamic('http') })]), { seed: 1, portRange: { min: 5000, max: 5001 } })
+    expect(plan.placements[0]?.hostPorts).toEqual([40000])
+    const plan2 = schedule(snapshot([node('c')], [pod('q', { ports: dynamic('http') })]), { seed: 1, portRange: { min: 5000, max: 5001 } })
+    expect(plan2.placements[0]?.hostPorts).toEqual([5000])
+  })
+
+  it('a node whose range is used up is infeasible with "no free host ports"', () => {
+    const nodes = [node('a', { portRange: { min: 31000, max: 31002 } }), node('b', { portRange: { min: 31000, max: 31000 } })]
+    const existing = [allocation('x', 'b', { hostPorts: [31000] })]
+    const pending = Array.from({ length: 3 }, (_, i) => pod(`p${i}`, { ports: dynamic('http') }))
+    pending.push(pod('last', { ports: dynamic('http') }))
+    const plan = schedule(snapshot(nodes, pending, existing), { seed: 1 })
+    expect(plan.placements.map((p) => [p.node, p.hostPorts[0]])).toEqual([
+      ['a', 31000],
+      ['a', 31001],
+      ['a', 31002],
+    ])
+    expect(plan.failures.map((f) => f.message)).toEqual(['0/2 nodes are available: 2 node(s) had no free host ports.'])
+  })
+
+  it('ports outside the range in committed allocations do not shrink the range', () => {
+    const nodes = [node('a', { portRange: { min: 31000, max: 31001 } })]
+    const existing = [allocation('x', 'a', { hostPorts: [80, 443, 30999, 31002] })]
+    const plan = schedule(snapshot(nodes, [pod('p', { ports: dynamic('a', 'b') })], existing), { seed: 1 })
+    expect(plan.placements[0]?.hostPorts).toEqual([31000, 31001])
+  })
+})
