@@ -1,122 +1,99 @@
-import { open, rename, stat } from 'node:fs/promises'
+import { open, stat, unlink } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { crc32 } from 'node:zlib'
+import { DEFAULT_MAX_RECORD_BYTES, decodeRecords, frameBatch, framedSize } from './record-file-format.js'
+import type { DecodedRecords } from './record-file-format.js'
+import { assertSizes, renameTemp, syncDir, writeAll, writeTemp } from './record-file-io.js'
 
-// Record layout: magic (4) | length (4) | crc32 of length+payload (4) | payload.
-// The magic lets recovery tell a torn tail (nothing valid after the bad record) from corruption
-// in the middle (a valid record follows), which must never be silently truncated.
-const MAGIC = 0x53484f4c // "SHOL"
-const HEADER = 12
+// The on-disk format (framing, checksums, torn tail versus corruption) is in record-file-format.ts,
+// the file operations in record-file-io.ts; this module re-exports what callers need.
+export { CorruptRecordError, RecordTooLargeError, decodeRecords } from './record-file-format.js'
+export type { DecodedRecords } from './record-file-format.js'
+export { readRecordFile, syncDir, writeRecordFile } from './record-file-io.js'
 
-/** A record in the middle of the file is damaged; truncating would lose later records. */
-export class CorruptRecordError extends Error {
-  override name = 'CorruptRecordError'
-  constructor(
-    readonly path: string,
-    readonly offset: number,
-  ) {
-    super(`${path} is corrupt at byte ${offset}: a damaged record is followed by valid ones; refusing to truncate`)
+export class RecordFileClosedError extends Error {
+  override name = 'RecordFileClosedError'
+  constructor(readonly path: string) {
+    super(`${path} is closed`)
   }
 }
 
-export class RecordTooLargeError extends Error {
-  override name = 'RecordTooLargeError'
-  constructor(size: number, max: number) {
-    super(`record of ${size} bytes exceeds the limit of ${max} bytes`)
+/**
+ * A write or fsync failed. After a failed fsync the kernel may have dropped the dirty pages, so
+ * what is on disk is unknown: the file refuses all further writes and the owner must reopen it.
+ */
+export class RecordFileFailedError extends Error {
+  override name = 'RecordFileFailedError'
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
+    super(`${path}: an earlier write failed, refusing further writes: ${String(cause)}`, { cause })
   }
 }
 
 export interface RecordFileInit {
   /** Records larger than this are refused on append and treated as damage on load. */
   maxRecordBytes?: number
-  /** fsync on flush (default true). Tests of crash recovery may turn it off to simulate loss. */
+  /** fsync on flush and replace (default true). Tests may turn it off for speed. */
   sync?: boolean
 }
 
-export interface OpenedRecordFile {
+export interface OpenedRecordFile extends DecodedRecords {
   file: RecordFile
-  records: Uint8Array[]
   /** Bytes dropped from a torn tail during recovery. */
   truncatedBytes: number
 }
 
-function frame(payload: Uint8Array): Buffer {
-  const buf = Buffer.allocUnsafe(HEADER + payload.byteLength)
-  buf.writeUInt32BE(MAGIC, 0)
-  buf.writeUInt32BE(payload.byteLength, 4)
-  buf.set(payload, HEADER)
-  buf.writeUInt32BE(checksum(buf, 0, payload.byteLength), 8)
-  return buf
+interface Waiter {
+  seq: number
+  resolve: () => void
+  reject: (err: Error) => void
 }
 
-function checksum(buf: Buffer, at: number, len: number): number {
-  return crc32(buf.subarray(at + HEADER, at + HEADER + len), crc32(buf.subarray(at + 4, at + 8)))
+/** A requested replace() not yet written. */
+interface Replacement {
+  records: Uint8Array[]
+  /** Appends it supersedes; written to the old file instead if the file cannot be replaced. */
+  superseded: Uint8Array[]
+  /** The replace() calls waiting on it (a later replace joins an earlier one not yet started). */
+  callers: Array<Pick<Waiter, 'resolve' | 'reject'>>
 }
 
-/** Length of the valid record at `at`, or -1. */
-function validRecordAt(buf: Buffer, at: number, max: number): number {
-  if (at + HEADER > buf.length) return -1
-  if (buf.readUInt32BE(at) !== MAGIC) return -1
-  const len = buf.readUInt32BE(at + 4)
-  if (len > max || at + HEADER + len > buf.length) return -1
-  if (buf.readUInt32BE(at + 8) !== checksum(buf, at, len)) return -1
-  return len
-}
-
-export function decodeRecords(
-  path: string,
-  buf: Buffer,
-  max: number,
-): { records: Uint8Array[]; validBytes: number } {
-  const records: Uint8Array[] = []
-  let at = 0
-  while (at < buf.length) {
-    const len = validRecordAt(buf, at, max)
-    if (len < 0) {
-      for (let probe = at + 1; probe + HEADER <= buf.length; probe++) {
-        if (validRecordAt(buf, probe, max) >= 0) throw new CorruptRecordError(path, at)
-      }
-      break
-    }
-    records.push(new Uint8Array(buf.subarray(at + HEADER, at + HEADER + len)))
-    at += HEADER + len
-  }
-  return { records, validBytes: at }
-}
-
-async function syncDir(path: string): Promise<void> {
-  const dir = await open(dirname(path), 'r')
-  try {
-    await dir.sync()
-  } finally {
-    await dir.close()
-  }
-}
+const bytesOf = (records: readonly Uint8Array[]): number => records.reduce((n, r) => n + framedSize(r), 0)
 
 /**
- * An append-only file of checksummed records with group commit: appends are buffered and one
- * `flush()` writes and fsyncs everything buffered so far, so concurrent writers share an fsync.
+ * An append-only file of checksummed records with group commit: appends are buffered, and one
+ * write + fdatasync makes everything buffered so far durable, so concurrent flushes share an fsync.
  * Used by the Raft WAL and by CRDT persistence.
  */
 export class RecordFile {
-  private pending: Buffer[] = []
-  private flushing: Promise<void> = Promise.resolve()
+  /** Appended since the last write was taken. */
+  private pending: Uint8Array[] = []
+  private replacement: Replacement | undefined
+  /** Counts appends and replaces; a flush waits until `durable` reaches the count at its call. */
+  private seq = 0
+  private durable = 0
+  private waiters: Waiter[] = []
+  private writing = false
+  private failure: RecordFileFailedError | undefined
   private closed = false
-  private bytes: number
+  private logicalBytes: number
 
   private constructor(
     readonly path: string,
     private handle: FileHandle,
-    size: number,
+    private fileBytes: number,
     private readonly max: number,
     private readonly sync: boolean,
   ) {
-    this.bytes = size
+    this.logicalBytes = fileBytes
   }
 
   static async open(path: string, init: RecordFileInit = {}): Promise<OpenedRecordFile> {
-    const max = init.maxRecordBytes ?? 64 * 1024 * 1024
+    const max = init.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES
+    // A temp file left by a crash during replace() was never renamed into place: garbage.
+    await unlink(`${path}.tmp`).catch(() => undefined)
     const existed = await stat(path).then(
       () => true,
       () => false,
@@ -124,69 +101,151 @@ export class RecordFile {
     const handle = await open(path, existed ? 'r+' : 'w+', 0o600)
     try {
       const buf = existed ? await handle.readFile() : Buffer.alloc(0)
-      const { records, validBytes } = decodeRecords(path, buf, max)
-      if (validBytes < buf.length) {
-        await handle.truncate(validBytes)
+      const decoded = decodeRecords(path, buf, max)
+      if (decoded.validBytes < buf.length) {
+        await handle.truncate(decoded.validBytes)
         await handle.sync()
       }
-      if (!existed) await syncDir(path)
-      const file = new RecordFile(path, handle, validBytes, max, init.sync ?? true)
-      return { file, records, truncatedBytes: buf.length - validBytes }
+      if (!existed) await syncDir(dirname(path))
+      const file = new RecordFile(path, handle, decoded.validBytes, max, init.sync ?? true)
+      return { ...decoded, file, truncatedBytes: buf.length - decoded.validBytes }
     } catch (err) {
       await handle.close()
       throw err
     }
   }
 
-  /** Bytes in the file, flushed or not. */
+  /** Bytes in the file once everything appended so far is written. */
   get size(): number {
-    return this.bytes + this.pending.reduce((n, b) => n + b.length, 0)
+    return this.logicalBytes
   }
 
+  /** Buffer a record; it is durable once a later flush() resolves. */
   append(record: Uint8Array): void {
-    if (this.closed) throw new Error(`${this.path} is closed`)
-    if (record.byteLength > this.max) throw new RecordTooLargeError(record.byteLength, this.max)
-    this.pending.push(frame(record))
+    this.assertWritable()
+    assertSizes([record], this.max)
+    this.pending.push(record)
+    this.logicalBytes += framedSize(record)
+    this.seq++
   }
 
   /** Write and fsync everything appended so far; resolves once it is durable. */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.writePending())
-    return this.flushing
+    if (this.failure) return Promise.reject(this.failure)
+    const seq = this.seq
+    if (this.durable >= seq) return Promise.resolve()
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ seq, resolve, reject })
+      this.kick()
+    })
   }
 
-  private async writePending(): Promise<void> {
-    if (this.pending.length === 0) return
-    const batch = Buffer.concat(this.pending)
+  /**
+   * Atomically replace the whole file with `records` (compaction): temp file, fsync, rename, fsync
+   * dir. The replacement supersedes records appended before this call and not yet written;
+   * records appended after it follow the replacement. Resolves once durable. If the file cannot be
+   * replaced (say the disk is full), it rejects and the old file stays in use, with the superseded
+   * records appended to it, so nothing appended is lost.
+   */
+  async replace(records: readonly Uint8Array[]): Promise<void> {
+    this.assertWritable()
+    assertSizes(records, this.max)
+    const earlier = this.replacement
+    const done = new Promise<void>((resolve, reject) => {
+      this.replacement = {
+        records: [...records],
+        superseded: earlier ? [...earlier.superseded, ...this.pending] : this.pending,
+        callers: [...(earlier?.callers ?? []), { resolve, reject }],
+      }
+    })
     this.pending = []
-    await this.handle.write(batch, 0, batch.length, this.bytes)
-    this.bytes += batch.length
-    if (this.sync) await this.handle.datasync()
-  }
-
-  /** Atomically replace the whole file (compaction): write a temp file, fsync, rename, fsync dir. */
-  async replace(records: Uint8Array[]): Promise<void> {
-    await this.flush()
-    const tmp = `${this.path}.tmp`
-    const out = await open(tmp, 'w', 0o600)
-    const body = Buffer.concat(records.map(frame))
-    try {
-      await out.write(body, 0, body.length, 0)
-      await out.sync()
-    } finally {
-      await out.close()
-    }
-    await this.handle.close()
-    await rename(tmp, this.path)
-    await syncDir(this.path)
-    this.handle = await open(this.path, 'r+')
-    this.bytes = body.length
+    this.logicalBytes = bytesOf(records)
+    this.seq++
+    this.kick()
+    await done
   }
 
   async close(): Promise<void> {
     if (this.closed) return
-    await this.flush()
-    this.closed = true
-    await this.handle.close()
+    try {
+      await this.flush()
+    } finally {
+      this.closed = true
+      await this.handle.close()
+    }
+  }
+
+  private assertWritable(): void {
+    if (this.closed) throw new RecordFileClosedError(this.path)
+    if (this.failure) throw this.failure
+  }
+
+  private kick(): void {
+    if (this.writing) return
+    this.writing = true
+    void this.drain()
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      // Let appends made in the same tick as the first flush join its batch.
+      await Promise.resolve()
+      while (this.durable < this.seq && !this.failure) {
+        const seq = this.seq
+        const replacement = this.replacement
+        const records = this.pending
+        this.replacement = undefined
+        this.pending = []
+        try {
+          if (replacement) await this.writeReplacement(replacement, records)
+          else await this.writeBatch(records)
+        } catch (err) {
+          this.failure = new RecordFileFailedError(this.path, err)
+          for (const w of [...this.waiters.splice(0), ...(replacement?.callers ?? [])]) w.reject(this.failure)
+          return
+        }
+        this.durable = seq
+        const done = this.waiters.filter((w) => w.seq <= seq)
+        this.waiters = this.waiters.filter((w) => w.seq > seq)
+        for (const w of done) w.resolve()
+      }
+    } finally {
+      // Cleared in the same synchronous step as the loop's last check, before any resolved waiter
+      // runs, so a flush() from a waiter's continuation starts a new drain instead of stalling.
+      this.writing = false
+    }
+  }
+
+  private async writeBatch(records: Uint8Array[]): Promise<void> {
+    if (records.length === 0) return
+    const batch = frameBatch(records)
+    await writeAll(this.handle, batch, this.fileBytes)
+    this.fileBytes += batch.length
+    if (this.sync) await this.handle.datasync()
+  }
+
+  /** Throws only when the file's state is unknown; a replacement that never happened is not that. */
+  private async writeReplacement(r: Replacement, after: Uint8Array[]): Promise<void> {
+    const body = frameBatch([...r.records, ...after])
+    let next: FileHandle
+    try {
+      next = await writeTemp(this.path, body, this.sync)
+      await renameTemp(this.path).catch(async (err: unknown) => {
+        await next.close()
+        throw err
+      })
+    } catch (err) {
+      // The old file is untouched: keep it, with the appends the replacement was to supersede.
+      for (const c of r.callers) c.reject(err instanceof Error ? err : new Error(String(err)))
+      await this.writeBatch([...r.superseded, ...after])
+      if (this.replacement === undefined) this.logicalBytes = this.fileBytes + bytesOf(this.pending)
+      return
+    }
+    const old = this.handle
+    this.handle = next
+    this.fileBytes = body.length
+    await old.close()
+    if (this.sync) await syncDir(dirname(this.path))
+    for (const c of r.callers) c.resolve()
   }
 }
