@@ -1,0 +1,27 @@
+/** This node is not the leader; `leader` is the one it knows of ('' when none). */
+export class NotLeaderError extends Error {
+  override name = 'NotLeaderError'
+  constructor(readonly leader: string) {
+    super(leader === '' ? 'not the raft leader, and no leader is known' : `not the raft leader; the leader is ${leader}`)
+  }
+}
+
+/** The proposal was not applied in time: it may have been lost in a leadership change. Retry. */
+export class ProposalTimeoutError extends Error {
+  override name = 'ProposalTimeoutError'
+  constructor(ms: number) {
+    super(`proposal was not applied within ${ms} ms`)
+  }
+}
+
+/** The node stopped or lost leadership before the proposal was applied. */
+export class ProposalAbandonedError extends Error {
+  override name = 'ProposalAbandonedError'
+}
+
+export class RaftStoppedError extends Error {
+  override name = 'RaftStoppedError'
+  constructor() {
+    super('the raft node is stopped')
+  }
+}
