@@ -1,0 +1,70 @@
+import { join } from 'node:path'
+import type { Message } from '@libp2p/gossipsub'
+import * as Y from 'yjs'
+import { CRDT_TOPIC, DocPersistence, ObjectStore, SyncService, UpdateGossip } from '../../crdt/index.js'
+import type { Startable } from '../../lib/startable.js'
+import type { Logger } from '../logger.js'
+import type { Host } from '../p2p/host.js'
+
+export interface StoreStack {
+  doc: Y.Doc
+  store: ObjectStore
+  persistence: DocPersistence
+  sync: SyncService
+  gossip: UpdateGossip
+  /** In start order: load from disk, index, then gossip and sync with peers. */
+  parts: Startable[]
+}
+
+export interface StoreStackInit {
+  antiEntropyIntervalMs?: number
+  gossipFlushMs?: number
+}
+
+/**
+ * The replicated object store as one node runs it: a Yjs document persisted to
+ * `<dataDir>/crdt.log`, gossiped on CRDT_TOPIC, synced with every new peer and repaired by
+ * periodic anti-entropy. Writes are acknowledged once fsynced here.
+ */
+export function createStoreStack(components: { host: Host; logger: Logger; dataDir: string }, init: StoreStackInit = {}): StoreStack {
+  const { host, logger } = components
+  const doc = new Y.Doc()
+  const persistence = new DocPersistence({ doc, logger: logger.child({ component: 'crdt-persistence' }) }, { path: join(components.dataDir, 'crdt.log') })
+  const store = new ObjectStore({ doc, logger: logger.child({ component: 'store' }), durability: persistence })
+  const gossip = new UpdateGossip(
+    {
+      doc,
+      logger: logger.child({ component: 'crdt-gossip' }),
+      publish: async (bytes) => {
+        await host.services.pubsub.publish(CRDT_TOPIC, bytes)
+      },
+    },
+    { ...(init.gossipFlushMs !== undefined ? { flushDelayMs: init.gossipFlushMs } : {}) },
+  )
+  const sync = new SyncService(
+    { libp2p: host, doc, logger: logger.child({ component: 'crdt-sync' }) },
+    { ...(init.antiEntropyIntervalMs !== undefined ? { antiEntropyIntervalMs: init.antiEntropyIntervalMs } : {}) },
+  )
+  const onMessage = (evt: CustomEvent<Message>): void => {
+    const msg = evt.detail
+    if (msg.topic !== CRDT_TOPIC) return
+    gossip.receive(msg.data, msg.type === 'signed' ? msg.from.toString() : 'unsigned')
+  }
+  const subscription: Startable = {
+    start: () => {
+      host.services.pubsub.addEventListener('message', onMessage)
+      host.services.pubsub.subscribe(CRDT_TOPIC)
+    },
+    stop: () => {
+      host.services.pubsub.removeEventListener('message', onMessage)
+      host.services.pubsub.unsubscribe(CRDT_TOPIC)
+    },
+  }
+  const defaults: Startable = {
+    start: async () => {
+      await store.createIfAbsent('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } })
+    },
+    stop: () => undefined,
+  }
+  return { doc, store, persistence, sync, gossip, parts: [persistence, store, gossip, subscription, sync, defaults] }
+}
