@@ -1,53 +1,48 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Startable } from '../lib/startable.js'
 import { startAll, stopAll } from '../lib/startable.js'
-import type { AgentConfig } from './config/agent-config.js'
-import { defaultNodeName } from './config/agent-config.js'
-import type { AgentInfo, RememberedPeer } from './config/data-dir.js'
-import { DataDir } from './config/data-dir.js'
-import { AgentEventBus } from './events.js'
-import type { Logger } from './logger.js'
-import { createLogger } from './logger.js'
-import { ApiServer } from './api/server.js'
-import { clusterRoutes } from './api/routes/cluster.js'
 import { discoveryRoutes } from './api/routes/discovery.js'
-import { RESOURCES } from './api/resources/registry.js'
+import { clusterRoutes } from './api/routes/cluster.js'
 import { nodesRoutes } from './api/routes/nodes.js'
 import { systemRoutes } from './api/routes/system.js'
 import { testHookRoutes } from './api/routes/test-hooks.js'
+import { RESOURCES } from './api/resources/registry.js'
+import type { RouteModule } from './api/router.js'
+import { ApiServer } from './api/server.js'
+import type { ErrorTranslator } from './api/status.js'
+import type { AgentConfig } from './config/agent-config.js'
+import type { AgentInfo, RememberedPeer } from './config/data-dir.js'
+import { AgentEventBus } from './events.js'
+import type { NodeIdentity } from './identity.js'
+import { loadIdentity } from './identity.js'
+import type { Logger } from './logger.js'
+import { createLogger } from './logger.js'
 import type { SelfDescription } from './membership/membership.js'
 import { Membership } from './membership/membership.js'
 import { machineCapacity, machineUsage } from './membership/resources.js'
 import { createAgentMetrics } from './metrics/agent-metrics.js'
 import { SHOAL_VERSION } from './objects/node-object.js'
-import { advertisedHost, hostPortOf, joinTarget, listenAddr } from './p2p/addresses.js'
-import { deriveAdminToken } from './p2p/cluster-key.js'
+import { advertisedHost, hostPortOf, listenAddr } from './p2p/addresses.js'
 import type { Host } from './p2p/host.js'
 import { createHost } from './p2p/host.js'
 import { LinkGater } from './p2p/link-gater.js'
 import { PeerDialer } from './p2p/peer-dialer.js'
-
-interface AgentParts {
-  config: AgentConfig
-  dataDir: DataDir
-  name: string
-  logger: Logger
-  events: AgentEventBus
-  gater: LinkGater
-  host: Host
-  token: string
-  clusterKeyPath: string
-  createdCluster: boolean
-  membership: Membership
-  dialer: PeerDialer
-  api: ApiServer
-}
+import { availableRuntimeNames, detectRuntimes } from './runtime/detect.js'
+import type { ContainerRuntime } from './runtime/types.js'
+import { storeErrorTranslator } from './store/store-errors.js'
+import type { StoreStack } from './store/store-stack.js'
+import { createStoreStack } from './store/store-stack.js'
 
 export interface AgentInit {
   /** A logger to use instead of the default stdout one (tests pass a silent or captured one). */
   logger?: Logger
-  /** Names of the container runtimes this node offers; detected by the caller. */
-  runtimes?: string[]
+}
+
+/** Extra API routes and cluster-view sections contributed by subsystems. */
+interface ApiContributions {
+  routes: RouteModule[]
+  translators: ErrorTranslator[]
+  sections: Array<() => Record<string, unknown>>
 }
 
 /**
@@ -56,127 +51,82 @@ export interface AgentInit {
  */
 export class Agent implements Startable {
   readonly startedAt = new Date().toISOString()
-  readonly config: AgentConfig
-  readonly dataDir: DataDir
-  readonly name: string
+  readonly events = new AgentEventBus()
   readonly logger: Logger
-  readonly events: AgentEventBus
-  readonly gater: LinkGater
   readonly host: Host
-  readonly token: string
-  readonly clusterKeyPath: string
-  readonly createdCluster: boolean
   readonly membership: Membership
   readonly dialer: PeerDialer
+  readonly stores: StoreStack
   readonly api: ApiServer
   private readonly started: Startable[] = []
+  private readonly capacity: { cpuMillis: number; memoryBytes: number }
+  private runtimeNames: string[] = ['process']
   private peersTimer: NodeJS.Timeout | undefined
   private p2pAddr = ''
   private stopped = false
 
-  private constructor(parts: AgentParts) {
-    this.config = parts.config
-    this.dataDir = parts.dataDir
-    this.name = parts.name
-    this.logger = parts.logger
-    this.events = parts.events
-    this.gater = parts.gater
-    this.host = parts.host
-    this.token = parts.token
-    this.clusterKeyPath = parts.clusterKeyPath
-    this.createdCluster = parts.createdCluster
-    this.membership = parts.membership
-    this.dialer = parts.dialer
-    this.api = parts.api
-  }
-
-  static async create(config: AgentConfig, init: AgentInit = {}): Promise<Agent> {
-    const dataDir = new DataDir(config.dataDir)
-    await dataDir.ensure()
-    const remembered = await dataDir.readPeers()
-    const joinTargets = config.join.map(joinTarget)
-    const seeds = joinTargets.length > 0 ? joinTargets : remembered.flatMap(peerAddrs).map((a) => multiaddr(a))
-    const { key, path: keyPath, created } = await dataDir.resolveClusterKey({
-      ...(config.clusterKeyText !== undefined ? { text: config.clusterKeyText } : {}),
-      ...(config.clusterKeyFile !== undefined ? { file: config.clusterKeyFile } : {}),
-      joining: seeds.length > 0,
-    })
-    const token = deriveAdminToken(key)
-    await dataDir.writeToken(token)
-    const privateKey = await dataDir.loadOrCreateIdentity()
-    const name = config.name ?? (await dataDir.readNodeName()) ?? defaultNodeName()
-    await dataDir.writeNodeName(name)
-
-    const gater = new LinkGater()
-    const host = await createHost({ privateKey, clusterKey: key, gater }, { listen: listenAddr(config.p2p) })
-    const rootLogger = init.logger ?? createLogger(name, { level: config.logLevel })
-    const logger = rootLogger.child({ peer: host.peerId.toString() })
-    const events = new AgentEventBus()
-    const runtimes = init.runtimes ?? ['process']
-    const capacity = machineCapacity({
+  private constructor(
+    readonly config: AgentConfig,
+    readonly identity: NodeIdentity,
+    readonly runtimes: ContainerRuntime[],
+    rootLogger: Logger,
+    host: Host,
+    readonly gater: LinkGater,
+  ) {
+    this.host = host
+    this.logger = rootLogger.child({ peer: host.peerId.toString() })
+    this.capacity = machineCapacity({
       ...(config.cpuMillis !== undefined ? { cpuMillis: config.cpuMillis } : {}),
       ...(config.memoryBytes !== undefined ? { memoryBytes: config.memoryBytes } : {}),
     })
+    this.membership = new Membership(
+      { host, events: this.events, logger: this.logger.child({ component: 'membership' }), describeSelf: () => this.describeSelf() },
+      { timing: config.timing },
+    )
+    this.dialer = new PeerDialer(
+      { host, logger: this.logger.child({ component: 'dialer' }), events: this.events, gater: this.gater, knownPeers: () => this.knownPeers() },
+      { join: identity.seeds },
+    )
+    this.stores = createStoreStack({ host, logger: this.logger, dataDir: identity.dataDir.root })
+    const contributions: ApiContributions = { routes: [], translators: [storeErrorTranslator], sections: [] }
+    this.api = this.createApi(contributions)
+  }
 
-    // The agent object does not exist yet while parts are wired, so late-bound lookups go
-    // through this holder; they are only called after start().
-    const late: { agent?: Agent } = {}
-    const describeSelf = (): SelfDescription => late.agent!.describeSelf(capacity, runtimes)
-    const membership = new Membership({ host, events, logger: logger.child({ component: 'membership' }), describeSelf }, { timing: config.timing })
-    const dialer = new PeerDialer(
-      {
-        host,
-        logger: logger.child({ component: 'dialer' }),
-        events,
-        gater,
-        knownPeers: () =>
-          membership
-            .members()
-            .filter((m) => !m.self && m.state !== 'left')
-            .map((m) => ({ peerId: m.heartbeat.peerId, addrs: m.heartbeat.p2p })),
-      },
-      { join: seeds },
-    )
-    const metrics = createAgentMetrics({ members: () => membership.members() })
-    const api = new ApiServer(
-      {
-        logger: logger.child({ component: 'api' }),
-        token,
-        routes: [
-          systemRoutes({ metrics, notReadyReason: () => late.agent!.notReadyReason() }),
-          discoveryRoutes({ resources: RESOURCES }),
-          nodesRoutes({ members: () => membership.members() }),
-          clusterRoutes({
-            self: () => ({ name, peerId: host.peerId.toString() }),
-            members: () => membership.members(),
-            sections: () => ({}),
-          }),
-          ...(config.testHooks ? [testHookRoutes({ gater, host })] : []),
-        ],
-      },
-      { host: config.api.host, port: config.api.port, maxBodyBytes: config.maxBodyBytes },
-    )
-    const agent = new Agent({
-      config,
-      dataDir,
-      name,
-      logger,
-      events,
-      gater,
-      host,
-      token,
-      clusterKeyPath: keyPath,
-      createdCluster: created,
-      membership,
-      dialer,
-      api,
-    })
-    late.agent = agent
-    return agent
+  static async create(config: AgentConfig, init: AgentInit = {}): Promise<Agent> {
+    const identity = await loadIdentity(config)
+    const rootLogger = init.logger ?? createLogger(identity.name, { level: config.logLevel })
+    const gater = new LinkGater()
+    const host = await createHost({ privateKey: identity.privateKey, clusterKey: identity.clusterKey, gater }, { listen: listenAddr(config.p2p) })
+    const runtimes = await detectRuntimes({ logger: rootLogger.child({ component: 'runtime' }), dataDir: identity.dataDir.root }, { runtime: config.runtime })
+    return new Agent(config, identity, runtimes, rootLogger, host, gater)
+  }
+
+  get name(): string {
+    return this.identity.name
+  }
+
+  get token(): string {
+    return this.identity.token
+  }
+
+  get dataDir(): NodeIdentity['dataDir'] {
+    return this.identity.dataDir
+  }
+
+  get createdCluster(): boolean {
+    return this.identity.createdCluster
+  }
+
+  get clusterKeyPath(): string {
+    return this.identity.clusterKeyPath
   }
 
   get peerId(): string {
     return this.host.peerId.toString()
+  }
+
+  get store(): StoreStack['store'] {
+    return this.stores.store
   }
 
   /** The API URL for clients on this machine (a wildcard bind is reached through loopback). */
@@ -200,15 +150,14 @@ export class Agent implements Startable {
   }
 
   async start(): Promise<void> {
-    const hostStartable: Startable = { start: () => this.host.start(), stop: () => this.host.stop() }
-    this.started.push(hostStartable, this.api)
-    await startAll([hostStartable, this.api])
+    const host: Startable = { start: () => this.host.start(), stop: () => this.host.stop() }
+    await this.startParts([host, ...this.runtimes, ...this.stores.parts, this.api])
     this.p2pAddr = this.pickP2pAddr()
-    this.started.push(this.membership, this.dialer)
-    await startAll([this.membership, this.dialer])
+    this.runtimeNames = await availableRuntimeNames(this.runtimes)
+    await this.startParts([this.membership, this.dialer])
     await this.dataDir.writeAgentInfo(this.info)
     this.peersTimer = setInterval(() => void this.rememberPeers(), 5000)
-    this.logger.info({ api: this.apiUrl, p2p: this.p2pAddr, dataDir: this.dataDir.root }, 'agent started')
+    this.logger.info({ api: this.apiUrl, p2p: this.p2pAddr, dataDir: this.dataDir.root, runtimes: this.runtimeNames }, 'agent started')
   }
 
   /** Graceful stop: tell peers we are leaving, then stop everything in reverse order. */
@@ -228,20 +177,56 @@ export class Agent implements Startable {
     return this.dialer.hasJoined ? undefined : 'joining the cluster'
   }
 
-  describeSelf(capacity: { cpuMillis: number; memoryBytes: number }, runtimes: string[]): SelfDescription {
+  describeSelf(): SelfDescription {
     return {
       name: this.name,
       peerId: this.peerId,
       p2p: [this.p2pAddr.replace(/\/p2p\/.*$/, '')],
       api: this.advertisedApiUrl,
-      capacity,
-      allocatable: capacity,
+      capacity: this.capacity,
+      allocatable: this.capacity,
       usage: machineUsage(),
       labels: this.config.labels,
-      runtimes,
+      runtimes: this.runtimeNames,
       version: SHOAL_VERSION,
       startedAt: this.startedAt,
     }
+  }
+
+  private async startParts(parts: Startable[]): Promise<void> {
+    this.started.push(...parts)
+    await startAll(parts)
+  }
+
+  private createApi(c: ApiContributions): ApiServer {
+    const metrics = createAgentMetrics({ members: () => this.membership.members() })
+    return new ApiServer(
+      {
+        logger: this.logger.child({ component: 'api' }),
+        token: this.identity.token,
+        translators: c.translators,
+        routes: [
+          systemRoutes({ metrics, notReadyReason: () => this.notReadyReason() }),
+          discoveryRoutes({ resources: RESOURCES }),
+          nodesRoutes({ members: () => this.membership.members() }),
+          clusterRoutes({
+            self: () => ({ name: this.name, peerId: this.peerId }),
+            members: () => this.membership.members(),
+            sections: () => Object.assign({}, ...c.sections.map((s) => s())),
+          }),
+          ...c.routes,
+          ...(this.config.testHooks ? [testHookRoutes({ gater: this.gater, host: this.host })] : []),
+        ],
+      },
+      { host: this.config.api.host, port: this.config.api.port, maxBodyBytes: this.config.maxBodyBytes },
+    )
+  }
+
+  private knownPeers(): { peerId: string; addrs: string[] }[] {
+    return this.membership
+      .members()
+      .filter((m) => !m.self && m.state !== 'left')
+      .map((m) => ({ peerId: m.heartbeat.peerId, addrs: m.heartbeat.p2p }))
   }
 
   private pickP2pAddr(): string {
@@ -251,14 +236,7 @@ export class Agent implements Startable {
   }
 
   private async rememberPeers(): Promise<void> {
-    const peers: RememberedPeer[] = this.membership
-      .members()
-      .filter((m) => !m.self && m.state !== 'left')
-      .map((m) => ({ peerId: m.heartbeat.peerId, addrs: m.heartbeat.p2p }))
+    const peers: RememberedPeer[] = this.knownPeers()
     if (peers.length > 0) await this.dataDir.writePeers(peers)
   }
-}
-
-function peerAddrs(p: RememberedPeer): string[] {
-  return p.addrs.map((a) => (a.includes('/p2p/') ? a : `${a}/p2p/${p.peerId}`))
 }

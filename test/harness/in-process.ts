@@ -61,6 +61,8 @@ export class TestAgent {
       api: { host: '127.0.0.1', port: 0 },
       join: o.join ?? [],
       timing: { ...FAST_TIMING },
+      // Tests that want Docker ask for it; the process runtime needs nothing on the machine.
+      runtime: 'process',
       ...(o.clusterKeyFile !== undefined ? { clusterKeyFile: o.clusterKeyFile } : {}),
       ...o.config,
     }

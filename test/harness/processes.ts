@@ -72,6 +72,7 @@ export class ProcessAgent {
         : ['--heartbeat-interval', `${FAST_TIMING.heartbeatMs}ms`, '--suspect-after', `${FAST_TIMING.suspectMs}ms`, '--down-after', `${FAST_TIMING.downMs}ms`]),
       '--log-level', process.env['SHOAL_TEST_LOG'] ?? 'info',
       '--test-hooks',
+      ...((o.args ?? []).includes('--runtime') ? [] : ['--runtime', 'process']),
       ...(o.join ?? []).flatMap((j) => ['--join', j]),
       ...(o.clusterKeyFile !== undefined ? ['--cluster-key', o.clusterKeyFile] : []),
       ...(o.args ?? []),
