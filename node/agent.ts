@@ -2,6 +2,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Startable } from '../lib/startable.js'
 import { startAll, stopAll } from '../lib/startable.js'
 import { discoveryRoutes } from './api/routes/discovery.js'
+import { allocationRoutes } from './api/routes/allocations.js'
 import { clusterRoutes } from './api/routes/cluster.js'
 import { nodesRoutes } from './api/routes/nodes.js'
 import { systemRoutes } from './api/routes/system.js'
@@ -31,6 +32,8 @@ import { availableRuntimeNames, detectRuntimes } from './runtime/detect.js'
 import type { ContainerRuntime } from './runtime/types.js'
 import { storeErrorTranslator } from './store/store-errors.js'
 import type { StoreStack } from './store/store-stack.js'
+import type { ConsensusStack } from './consensus/consensus-stack.js'
+import { createConsensusStack } from './consensus/consensus-stack.js'
 import { createStoreStack } from './store/store-stack.js'
 
 export interface AgentInit {
@@ -51,10 +54,8 @@ interface ApiContributions {
  */
 export class Agent implements Startable {
   readonly startedAt = new Date().toISOString()
-  readonly events = new AgentEventBus()
   readonly logger: Logger
   readonly host: Host
-  readonly membership: Membership
   readonly dialer: PeerDialer
   readonly stores: StoreStack
   readonly api: ApiServer
@@ -69,9 +70,12 @@ export class Agent implements Startable {
     readonly config: AgentConfig,
     readonly identity: NodeIdentity,
     readonly runtimes: ContainerRuntime[],
+    readonly events: AgentEventBus,
     rootLogger: Logger,
     host: Host,
     readonly gater: LinkGater,
+    readonly membership: Membership,
+    readonly consensus: ConsensusStack,
   ) {
     this.host = host
     this.logger = rootLogger.child({ peer: host.peerId.toString() })
@@ -79,16 +83,16 @@ export class Agent implements Startable {
       ...(config.cpuMillis !== undefined ? { cpuMillis: config.cpuMillis } : {}),
       ...(config.memoryBytes !== undefined ? { memoryBytes: config.memoryBytes } : {}),
     })
-    this.membership = new Membership(
-      { host, events: this.events, logger: this.logger.child({ component: 'membership' }), describeSelf: () => this.describeSelf() },
-      { timing: config.timing },
-    )
     this.dialer = new PeerDialer(
       { host, logger: this.logger.child({ component: 'dialer' }), events: this.events, gater: this.gater, knownPeers: () => this.knownPeers() },
       { join: identity.seeds },
     )
     this.stores = createStoreStack({ host, logger: this.logger, dataDir: identity.dataDir.root })
-    const contributions: ApiContributions = { routes: [], translators: [storeErrorTranslator], sections: [] }
+    const contributions: ApiContributions = {
+      routes: [allocationRoutes({ allocations: consensus.allocations })],
+      translators: [storeErrorTranslator],
+      sections: [() => consensus.section()],
+    }
     this.api = this.createApi(contributions)
   }
 
@@ -97,8 +101,26 @@ export class Agent implements Startable {
     const rootLogger = init.logger ?? createLogger(identity.name, { level: config.logLevel })
     const gater = new LinkGater()
     const host = await createHost({ privateKey: identity.privateKey, clusterKey: identity.clusterKey, gater }, { listen: listenAddr(config.p2p) })
-    const runtimes = await detectRuntimes({ logger: rootLogger.child({ component: 'runtime' }), dataDir: identity.dataDir.root }, { runtime: config.runtime })
-    return new Agent(config, identity, runtimes, rootLogger, host, gater)
+    const logger = rootLogger.child({ peer: host.peerId.toString() })
+    const runtimes = await detectRuntimes({ logger: logger.child({ component: 'runtime' }), dataDir: identity.dataDir.root }, { runtime: config.runtime })
+    const events = new AgentEventBus()
+    // The heartbeat describes the whole agent, which exists only once every part is built.
+    const late: { agent?: Agent } = {}
+    const membership = new Membership(
+      { host, events, logger: logger.child({ component: 'membership' }), describeSelf: () => late.agent!.describeSelf() },
+      { timing: config.timing },
+    )
+    const consensus = await createConsensusStack(
+      { host, logger, events, dataDir: identity.dataDir.root, members: () => membership.members() },
+      {
+        firstNode: identity.seeds.length === 0,
+        ...(config.bootstrapExpect !== undefined ? { bootstrapExpect: config.bootstrapExpect } : {}),
+        forceNewCluster: config.forceNewCluster,
+        settings: config.raft,
+      },
+    )
+    late.agent = new Agent(config, identity, runtimes, events, rootLogger, host, gater, membership, consensus)
+    return late.agent
   }
 
   get name(): string {
@@ -154,7 +176,7 @@ export class Agent implements Startable {
     await this.startParts([host, ...this.runtimes, ...this.stores.parts, this.api])
     this.p2pAddr = this.pickP2pAddr()
     this.runtimeNames = await availableRuntimeNames(this.runtimes)
-    await this.startParts([this.membership, this.dialer])
+    await this.startParts([...this.consensus.parts, this.membership, this.dialer])
     await this.dataDir.writeAgentInfo(this.info)
     this.peersTimer = setInterval(() => void this.rememberPeers(), 5000)
     this.logger.info({ api: this.apiUrl, p2p: this.p2pAddr, dataDir: this.dataDir.root, runtimes: this.runtimeNames }, 'agent started')
@@ -166,6 +188,7 @@ export class Agent implements Startable {
     this.stopped = true
     clearInterval(this.peersTimer)
     await this.rememberPeers().catch(() => undefined)
+    await this.consensus.handOff().catch((err: unknown) => this.logger.debug({ err }, 'leadership hand-off failed'))
     await this.membership.leave().catch((err: unknown) => this.logger.debug({ err }, 'leave announcement failed'))
     // Give gossipsub a moment to flush the leave message before the connections close.
     await new Promise((r) => setTimeout(r, 100))
@@ -190,6 +213,8 @@ export class Agent implements Startable {
       runtimes: this.runtimeNames,
       version: SHOAL_VERSION,
       startedAt: this.startedAt,
+      raft: this.consensus.heartbeat(),
+      ...(this.config.bootstrapExpect !== undefined ? { bootstrapExpect: this.config.bootstrapExpect } : {}),
     }
   }
 
@@ -215,7 +240,7 @@ export class Agent implements Startable {
             sections: () => Object.assign({}, ...c.sections.map((s) => s())),
           }),
           ...c.routes,
-          ...(this.config.testHooks ? [testHookRoutes({ gater: this.gater, host: this.host })] : []),
+          ...(this.config.testHooks ? [testHookRoutes({ gater: this.gater, host: this.host, raft: this.consensus.raft })] : []),
         ],
       },
       { host: this.config.api.host, port: this.config.api.port, maxBodyBytes: this.config.maxBodyBytes },

@@ -24,6 +24,8 @@ interface AgentFlags {
   heartbeatInterval: string
   suspectAfter: string
   downAfter: string
+  voterReplaceAfter: string
+  forceNewCluster?: boolean
   testHooks?: boolean
 }
 
@@ -74,6 +76,8 @@ export function agentConfigFromFlags(flags: AgentFlags, env: NodeJS.ProcessEnv =
     logLevel: flags.logLevel,
     timing,
     testHooks: flags.testHooks === true || env['SHOAL_TEST_HOOKS'] === '1',
+    raft: { ...base.raft, voterReplaceMs: parseDuration(flags.voterReplaceAfter ?? '20s', '--voter-replace-after') },
+    forceNewCluster: flags.forceNewCluster === true,
   }
 }
 
@@ -96,6 +100,8 @@ export function registerAgentCommand(program: Command): void {
     .option('--heartbeat-interval <duration>', 'how often to publish a heartbeat', '1s')
     .option('--suspect-after <duration>', 'silence after which a member is suspect', '3s')
     .option('--down-after <duration>', 'silence after which a member is down', '5s')
+    .option('--voter-replace-after <duration>', 'autopilot replaces a raft voter that stays down this long', '20s')
+    .option('--force-new-cluster', 'disaster recovery: restart as the only raft voter, keeping the local log (see README)')
     .addOption(new Option('--test-hooks', 'enable fault-injection endpoints (tests only)').hideHelp())
     .action(async (flags: AgentFlags) => {
       await runAgent(flags)

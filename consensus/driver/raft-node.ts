@@ -121,8 +121,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> implements Startable 
         ...(this.init.randomInt !== undefined ? { randomInt: this.init.randomInt } : {}),
       },
     )
-    const empty = storage.lastIndex() === 0 && snap.metadata.index === 0 && storage.initialState().hardState.term === 0
-    if (empty && this.init.bootstrap !== undefined && this.init.bootstrap.length > 0) {
+    if (this.isEmpty && this.init.bootstrap !== undefined && this.init.bootstrap.length > 0) {
       this.rn.bootstrap(this.init.bootstrap)
       this.log.info({ voters: this.init.bootstrap }, 'bootstrapping a new raft cluster')
     }
@@ -199,6 +198,25 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> implements Startable 
     }
     this.kick()
     return done
+  }
+
+  /** Whether this node has no raft state at all: it never bootstrapped nor joined a cluster. */
+  get isEmpty(): boolean {
+    const { storage } = this.components
+    return storage.lastIndex() === 0 && storage.snapshot().metadata.index === 0 && storage.initialState().hardState.term === 0
+  }
+
+  /**
+   * Form a new cluster with these voters, once, on a node with empty storage (used when the
+   * voter set is only known after start, as with --bootstrap-expect). Returns false when this
+   * node already has raft state, e.g. because a leader reached it first.
+   */
+  bootstrap(voters: NodeId[]): boolean {
+    if (!this.running || !this.isEmpty) return false
+    this.rn.bootstrap(voters)
+    this.log.info({ voters }, 'bootstrapping a new raft cluster')
+    this.kick()
+    return true
   }
 
   transferLeadership(to: NodeId): void {

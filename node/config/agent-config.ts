@@ -16,6 +16,15 @@ export interface MembershipTiming {
   forgetMs: number
 }
 
+/** Raft timing and autopilot; defaults favour fast failover on a LAN. */
+export interface RaftSettings {
+  tickMs: number
+  electionTicks: number
+  /** A voter (or learner) down this long is replaced by autopilot. */
+  voterReplaceMs: number
+  snapshotEntries: number
+}
+
 export interface AgentConfig {
   dataDir: string
   /** Node name; defaults to the one persisted in the data dir, else the hostname. */
@@ -37,9 +46,14 @@ export interface AgentConfig {
   maxBodyBytes: number
   /** Enables fault-injection endpoints used by the multi-process test harness. Never on by default. */
   testHooks: boolean
+  raft: RaftSettings
+  /** Disaster recovery: restart as the sole voter of a new configuration, keeping the local log. */
+  forceNewCluster: boolean
 }
 
 export const DEFAULT_TIMING: MembershipTiming = { heartbeatMs: 1000, suspectMs: 3000, downMs: 5000, forgetMs: 10 * 60_000 }
+
+export const DEFAULT_RAFT: RaftSettings = { tickMs: 50, electionTicks: 10, voterReplaceMs: 20_000, snapshotEntries: 10_000 }
 
 export function defaultConfig(): AgentConfig {
   return {
@@ -53,6 +67,8 @@ export function defaultConfig(): AgentConfig {
     timing: { ...DEFAULT_TIMING },
     maxBodyBytes: 3 * 1024 * 1024,
     testHooks: false,
+    raft: { ...DEFAULT_RAFT },
+    forceNewCluster: false,
   }
 }
 

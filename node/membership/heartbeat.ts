@@ -23,8 +23,19 @@ const heartbeatSchema = z.object({
   leaving: z.boolean().optional(),
   /** Raft view of the sender, when consensus runs; informational only. */
   raft: z
-    .object({ role: z.string().max(32), term: z.number().int().nonnegative(), leader: z.string().max(128) })
+    .object({
+      role: z.string().max(32),
+      term: z.number().int().nonnegative(),
+      leader: z.string().max(128),
+      applied: z.number().int().nonnegative().optional(),
+      /** No raft state yet: a candidate for --bootstrap-expect formation. */
+      empty: z.boolean().optional(),
+      /** Whether this node votes, only receives the log, or is not in the configuration yet. */
+      member: z.enum(['voter', 'learner', 'none']).optional(),
+    })
     .optional(),
+  /** The --bootstrap-expect value this node was started with, for joint formation. */
+  bootstrapExpect: z.number().int().min(1).max(7).optional(),
 })
 
 export type Heartbeat = z.infer<typeof heartbeatSchema>

@@ -79,6 +79,7 @@ export function memberToNode(m: Member): NodeObject {
         'kubernetes.io/arch': arch() === 'x64' ? 'amd64' : arch(),
         ...hb.labels,
         'shoal.io/hostname': hb.name,
+        ...(hb.raft !== undefined ? { 'shoal.io/raft-role': hb.raft.role === 'leader' ? 'leader' : (hb.raft.member ?? 'none') } : {}),
       },
       annotations: {
         'shoal.io/peer-id': hb.peerId,

@@ -56,12 +56,14 @@ describe('addresses and flags', () => {
       heartbeatInterval: '500ms',
       suspectAfter: '2s',
       downAfter: '4s',
+      voterReplaceAfter: '7s',
       memory: '2Gi',
       cpu: '1500',
     }
     const c = agentConfigFromFlags(flags, { SHOAL_CLUSTER_KEY: 'ab'.repeat(32) })
     expect(c.timing).toMatchObject({ heartbeatMs: 500, suspectMs: 2000, downMs: 4000 })
     expect(c.memoryBytes).toBe(2 * 2 ** 30)
+    expect(c.raft.voterReplaceMs).toBe(7000)
     expect(c.cpuMillis).toBe(1500)
     expect(c.clusterKeyText).toBe('ab'.repeat(32))
     expect(() => agentConfigFromFlags({ ...flags, runtime: 'lxc' }, {})).toThrow(ConfigError)

@@ -1,6 +1,9 @@
+import { NotLeaderError } from '../../../consensus/driver/errors.js'
+import type { RaftNode } from '../../../consensus/driver/raft-node.js'
+import { encodeCommand } from '../../allocation/commands.js'
 import type { LinkGater } from '../../p2p/link-gater.js'
 import type { Host } from '../../p2p/host.js'
-import { BadRequestError } from '../errors.js'
+import { BadRequestError, ServiceUnavailableError } from '../errors.js'
 import type { RouteModule } from '../router.js'
 import { mount } from '../router.js'
 
@@ -9,7 +12,7 @@ import { mount } from '../router.js'
  * chosen peers with real libp2p connections. Mounted only with --test-hooks, and still behind the
  * bearer token.
  */
-export function testHookRoutes(components: { gater: LinkGater; host: Host }): RouteModule {
+export function testHookRoutes(components: { gater: LinkGater; host: Host; raft: RaftNode }): RouteModule {
   return {
     register(app) {
       mount(app, '/shoal/v1/debug/links', {
@@ -29,6 +32,21 @@ export function testHookRoutes(components: { gater: LinkGater; host: Host }): Ro
               .map((c) => c.close().catch(() => c.abort(new Error('link cut')))),
           )
           return { blocked: components.gater.list() }
+        },
+      })
+      // Commits a binding of a made-up pod, so tests can drive real entries through raft and
+      // check afterwards that every node applied them.
+      mount(app, '/shoal/v1/debug/raft/bind', {
+        POST: async (req) => {
+          const body = req.body as { podUid?: unknown; nodeId?: unknown }
+          if (typeof body?.podUid !== 'string' || typeof body.nodeId !== 'string') throw new BadRequestError('expected {"podUid": "...", "nodeId": "..."}')
+          const binding = { podUid: body.podUid, namespace: 'debug', name: body.podUid, nodeId: body.nodeId, nodeName: body.nodeId, cpuMillis: 0, memoryBytes: 0, hostPorts: [], ports: [] }
+          try {
+            return await components.raft.propose(encodeCommand({ op: 'bind', bindings: [binding] }))
+          } catch (err) {
+            if (err instanceof NotLeaderError) throw new ServiceUnavailableError(err.message, { name: err.leader })
+            throw err
+          }
         },
       })
     },
