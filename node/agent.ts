@@ -63,6 +63,11 @@ export class Agent implements Startable {
   private readonly capacity: { cpuMillis: number; memoryBytes: number }
   private runtimeNames: string[] = ['process']
   private peersTimer: NodeJS.Timeout | undefined
+  private peersSoon: NodeJS.Timeout | undefined
+  private readonly rememberSoon = (): void => {
+    clearTimeout(this.peersSoon)
+    this.peersSoon = setTimeout(() => void this.rememberPeers().catch(() => undefined), 100)
+  }
   private p2pAddr = ''
   private stopped = false
 
@@ -178,7 +183,10 @@ export class Agent implements Startable {
     this.runtimeNames = await availableRuntimeNames(this.runtimes)
     await this.startParts([...this.consensus.parts, this.membership, this.dialer])
     await this.dataDir.writeAgentInfo(this.info)
+    // Remember peers as soon as they appear: a node killed seconds after joining must still find
+    // its way back without --join.
     this.peersTimer = setInterval(() => void this.rememberPeers(), 5000)
+    this.events.on('member:alive', this.rememberSoon)
     this.logger.info({ api: this.apiUrl, p2p: this.p2pAddr, dataDir: this.dataDir.root, runtimes: this.runtimeNames }, 'agent started')
   }
 
@@ -187,6 +195,8 @@ export class Agent implements Startable {
     if (this.stopped) return
     this.stopped = true
     clearInterval(this.peersTimer)
+    clearTimeout(this.peersSoon)
+    this.events.off('member:alive', this.rememberSoon)
     await this.rememberPeers().catch(() => undefined)
     await this.consensus.handOff().catch((err: unknown) => this.logger.debug({ err }, 'leadership hand-off failed'))
     await this.membership.leave().catch((err: unknown) => this.logger.debug({ err }, 'leave announcement failed'))

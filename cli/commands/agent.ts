@@ -25,6 +25,7 @@ interface AgentFlags {
   suspectAfter: string
   downAfter: string
   voterReplaceAfter: string
+  raftSnapshotEntries?: string
   forceNewCluster?: boolean
   testHooks?: boolean
 }
@@ -76,9 +77,19 @@ export function agentConfigFromFlags(flags: AgentFlags, env: NodeJS.ProcessEnv =
     logLevel: flags.logLevel,
     timing,
     testHooks: flags.testHooks === true || env['SHOAL_TEST_HOOKS'] === '1',
-    raft: { ...base.raft, voterReplaceMs: parseDuration(flags.voterReplaceAfter ?? '20s', '--voter-replace-after') },
+    raft: {
+      ...base.raft,
+      voterReplaceMs: parseDuration(flags.voterReplaceAfter ?? '20s', '--voter-replace-after'),
+      ...(flags.raftSnapshotEntries !== undefined ? { snapshotEntries: positiveInt(flags.raftSnapshotEntries, '--raft-snapshot-entries') } : {}),
+    },
     forceNewCluster: flags.forceNewCluster === true,
   }
+}
+
+function positiveInt(text: string, flag: string): number {
+  const n = Number(text)
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${flag}: expected a positive integer, got "${text}"`)
+  return n
 }
 
 export function registerAgentCommand(program: Command): void {
@@ -103,6 +114,7 @@ export function registerAgentCommand(program: Command): void {
     .option('--voter-replace-after <duration>', 'autopilot replaces a raft voter that stays down this long', '20s')
     .option('--force-new-cluster', 'disaster recovery: restart as the only raft voter, keeping the local log (see README)')
     .addOption(new Option('--test-hooks', 'enable fault-injection endpoints (tests only)').hideHelp())
+    .addOption(new Option('--raft-snapshot-entries <n>', 'applied entries between raft snapshots').hideHelp())
     .action(async (flags: AgentFlags) => {
       await runAgent(flags)
     })

@@ -77,6 +77,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> implements Startable 
   private role: Role = 'follower'
   private term = 0
   private leaderReadyTerm = 0
+  /** Snapshots received from a leader since start (a laggard catching up past compaction). */
+  private installed = 0
   private readonly pending: PendingProposals
   private readonly reads = new Map<string, ReadWaiter>()
   private readonly log: Logger
@@ -242,8 +244,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> implements Startable 
     return this.applied
   }
 
-  status(): RaftStatus & { applied: number; snapshotIndex: number } {
-    return { ...this.rn.status(), applied: this.applied, snapshotIndex: this.snapshotIndex }
+  status(): RaftStatus & { applied: number; snapshotIndex: number; snapshotsInstalled: number } {
+    return { ...this.rn.status(), applied: this.applied, snapshotIndex: this.snapshotIndex, snapshotsInstalled: this.installed }
   }
 
   private requireLeader(): void {
@@ -304,6 +306,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> implements Startable 
     if (rd.messages.length > 0) transport.send(rd.messages)
     // 3. apply
     if (rd.snapshot !== undefined) {
+      this.installed++
+      this.log.info({ index: rd.snapshot.metadata.index }, 'installed a snapshot from the leader')
       stateMachine.restore(rd.snapshot.data, rd.snapshot.metadata.index)
       this.applied = this.snapshotIndex = rd.snapshot.metadata.index
       this.confState = rd.snapshot.metadata.confState

@@ -1,5 +1,4 @@
 import { join } from 'node:path'
-import type { RaftStatus } from '../../consensus/core/status.js'
 import { RaftNode } from '../../consensus/driver/raft-node.js'
 import { DiskStorage } from '../../consensus/storage/disk-storage.js'
 import { RaftTransport } from '../../consensus/transport/raft-transport.js'
@@ -61,6 +60,8 @@ export async function createConsensusStack(components: ConsensusComponents, init
       tickMs: init.settings.tickMs,
       electionTicks: init.settings.electionTicks,
       snapshotEntries: init.settings.snapshotEntries,
+      // Keep up to half a snapshot interval of entries so briefly absent followers need no snapshot.
+      compactMargin: Math.min(1000, Math.floor(init.settings.snapshotEntries / 2)),
       forceNewCluster: init.forceNewCluster,
     },
   )
@@ -78,7 +79,7 @@ export async function createConsensusStack(components: ConsensusComponents, init
     transport,
     parts: [closeStorage, transport, raft, formation, autopilot],
     section: () => {
-      const st: RaftStatus & { applied: number; snapshotIndex: number } = raft.status()
+      const st = raft.status()
       return {
         raft: {
           role: st.role,
@@ -88,6 +89,7 @@ export async function createConsensusStack(components: ConsensusComponents, init
           commit: st.commit,
           applied: st.applied,
           snapshotIndex: st.snapshotIndex,
+          snapshotsInstalled: st.snapshotsInstalled,
           voters: st.voters,
           learners: st.learners,
           ...(st.votersOutgoing.length > 0 ? { votersOutgoing: st.votersOutgoing } : {}),

@@ -8,6 +8,8 @@ export interface RaftView {
   applied: number
   voters: string[]
   learners: string[]
+  snapshotIndex: number
+  snapshotsInstalled: number
 }
 
 /** The raft section of one node's /shoal/v1/cluster. */

@@ -1,0 +1,120 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { ProcessAgent, partition } from '../harness/processes.js'
+import { agreedLeader, boundPods, raftView } from '../harness/raft-view.js'
+import { waitFor } from '../harness/wait.js'
+
+let root: string | undefined
+let agents: ProcessAgent[] = []
+
+afterEach(async () => {
+  await Promise.allSettled(agents.map((a) => a.kill9()))
+  agents = []
+  if (root !== undefined) await rm(root, { recursive: true, force: true })
+  root = undefined
+})
+
+const RAFT_ARGS = ['--voter-replace-after', '2s', '--raft-snapshot-entries', '20']
+
+/** Start one more agent; every agent after the first joins through the first. */
+async function spawn(): Promise<ProcessAgent> {
+  root ??= await mkdtemp(join(tmpdir(), 'shoal-raft-e2e-'))
+  const name = `r${agents.length + 1}`
+  const first = agents[0]
+  const a = new ProcessAgent({
+    name,
+    dataDir: join(root, name),
+    args: RAFT_ARGS,
+    ...(first !== undefined ? { join: [first.p2pHostPort], clusterKeyFile: join(root, 'r1', 'cluster.key') } : {}),
+  })
+  await a.start()
+  agents.push(a)
+  return a
+}
+
+async function startCluster(n: number): Promise<ProcessAgent[]> {
+  for (let i = 0; i < n; i++) await spawn()
+  const voters = Math.min(n % 2 === 1 ? n : n - 1, 5)
+  await waitFor(async () => (await raftView(agents[0]!.api)).voters.length === voters, { timeoutMs: 30_000, message: `${voters} voters` })
+  return agents
+}
+
+const live = (): ProcessAgent[] => agents.filter((a) => a.running)
+
+async function leaderOf(group: ProcessAgent[]): Promise<ProcessAgent> {
+  const id = await waitFor(() => agreedLeader(group.map((a) => a.api)), { timeoutMs: 20_000, message: 'agreed leader' })
+  return group.find((a) => a.peerId === id)!
+}
+
+/** Commit `count` entries through whichever node leads, retrying around elections. */
+async function commit(group: ProcessAgent[], prefix: string, count: number): Promise<string[]> {
+  const uids: string[] = []
+  for (let i = 0; i < count; i++) {
+    const uid = `${prefix}-${i}`
+    await waitFor(async () => {
+      const leader = await leaderOf(group)
+      const r = await leader.api.request('POST', '/shoal/v1/debug/raft/bind', { podUid: uid, nodeId: 'nowhere' })
+      return r.status === 200
+    }, { timeoutMs: 20_000, message: `commit ${uid}` })
+    uids.push(uid)
+  }
+  return uids
+}
+
+describe('raft across agent processes', () => {
+  it('kill -9 of the leader: a new leader commits, and the old leader catches up through a snapshot', async () => {
+    await startCluster(3)
+    const before = await commit(agents, 'a', 5)
+    const old = await leaderOf(agents)
+    await old.kill9()
+    const killedAt = Date.now()
+    const after = await commit(live(), 'b', 30)
+    const failoverMs = Date.now() - killedAt
+    expect(failoverMs).toBeLessThan(15_000)
+    await old.start({ join: [] })
+    await waitFor(async () => (await boundPods(old.api)).length === before.length + after.length, { timeoutMs: 20_000, message: 'old leader caught up' })
+    expect(await boundPods(old.api)).toEqual([...before, ...after].sort())
+    const view = await raftView(old.api)
+    expect(view.role).not.toBe('leader')
+    // its log fell behind the leader's compaction point, so it caught up through InstallSnapshot
+    expect(view.snapshotsInstalled).toBeGreaterThanOrEqual(1)
+  })
+
+  it('an isolated leader steps down, the majority elects a leader, and nothing committed is lost after the heal', async () => {
+    await startCluster(3)
+    const before = await commit(agents, 'x', 5)
+    const leader = await leaderOf(agents)
+    const majority = agents.filter((a) => a !== leader)
+    await partition([[leader], majority])
+    await waitFor(async () => (await raftView(leader.api)).role !== 'leader', { timeoutMs: 10_000, message: 'isolated leader steps down' })
+    const during = await commit(majority, 'y', 5)
+    // the minority cannot commit
+    const r = await leader.api.request('POST', '/shoal/v1/debug/raft/bind', { podUid: 'minority', nodeId: 'nowhere' })
+    expect(r.status).not.toBe(200)
+    await partition([agents])
+    for (const a of agents) {
+      await waitFor(async () => (await boundPods(a.api)).length === 10, { timeoutMs: 20_000, message: `${a.name} has all commits` })
+      expect(await boundPods(a.api)).toEqual([...before, ...during].sort())
+    }
+  })
+
+  it('a 4th and 5th node join and are promoted; a voter down past the window is replaced', async () => {
+    await startCluster(3)
+    await spawn()
+    await spawn()
+    await waitFor(async () => (await raftView(agents[0]!.api)).voters.length === 5, { timeoutMs: 30_000, message: '5 voters' })
+    await spawn()
+    await waitFor(async () => (await raftView(agents[0]!.api)).learners.length === 1, { timeoutMs: 20_000, message: 'the 6th is a learner' })
+    const leader = await leaderOf(agents)
+    const victim = agents.find((a) => a !== leader && a.name !== 'r6')!
+    await victim.kill9()
+    const survivors = live()
+    await waitFor(async () => {
+      const v = await raftView(survivors[0]!.api)
+      return v.voters.length === 5 && !v.voters.includes(victim.peerId) && v.voters.includes(agents[5]!.peerId)
+    }, { timeoutMs: 30_000, message: 'dead voter replaced by the learner' })
+    await commit(survivors, 'z', 3)
+  })
+})
