@@ -19,6 +19,8 @@ const bindingSchema = z.object({
   hostPorts: z.array(z.number().int().min(1).max(65535)),
   ports: z.array(portSchema),
   ownerUid: z.string().optional(),
+  /** The runtime the scheduler chose, so the node does not have to guess again. */
+  runtime: z.string().optional(),
 })
 
 const commandSchema = z.discriminatedUnion('op', [

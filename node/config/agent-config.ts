@@ -25,6 +25,14 @@ export interface RaftSettings {
   snapshotEntries: number
 }
 
+export interface WorkloadConfig {
+  /** A node down this long has its pods rescheduled elsewhere. */
+  rescheduleAfterMs: number
+  placement: 'spread' | 'binpack'
+  /** First crash-loop back-off; it doubles per crash up to a minute. */
+  backoffBaseMs: number
+}
+
 export interface AgentConfig {
   dataDir: string
   /** Node name; defaults to the one persisted in the data dir, else the hostname. */
@@ -47,6 +55,7 @@ export interface AgentConfig {
   /** Enables fault-injection endpoints used by the multi-process test harness. Never on by default. */
   testHooks: boolean
   raft: RaftSettings
+  workloads: WorkloadConfig
   /** Disaster recovery: restart as the sole voter of a new configuration, keeping the local log. */
   forceNewCluster: boolean
 }
@@ -68,6 +77,7 @@ export function defaultConfig(): AgentConfig {
     maxBodyBytes: 3 * 1024 * 1024,
     testHooks: false,
     raft: { ...DEFAULT_RAFT },
+    workloads: { rescheduleAfterMs: 2000, placement: 'spread', backoffBaseMs: 1000 },
     forceNewCluster: false,
   }
 }

@@ -27,7 +27,7 @@ async function spawnCluster(n: number): Promise<ProcessAgent[]> {
 }
 
 afterEach(async () => {
-  await Promise.allSettled(agents.map((a) => a.kill9()))
+  await Promise.allSettled(agents.map((a) => a.destroy()))
   agents = []
   if (root !== undefined) await rm(root, { recursive: true, force: true })
 })

@@ -10,7 +10,7 @@ let root: string | undefined
 let agents: ProcessAgent[] = []
 
 afterEach(async () => {
-  await Promise.allSettled(agents.map((a) => a.kill9()))
+  await Promise.allSettled(agents.map((a) => a.destroy()))
   agents = []
   if (root !== undefined) await rm(root, { recursive: true, force: true })
   root = undefined

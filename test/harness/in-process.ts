@@ -7,6 +7,7 @@ import { defaultConfig } from '../../node/config/agent-config.js'
 import type { Logger } from '../../node/logger.js'
 import { createLogger, silentLogger } from '../../node/logger.js'
 import { TestApi } from './api.js'
+import { killProcessContainers } from './containers.js'
 
 /** Timings for tests: failure detection in about a second instead of five. */
 export const FAST_TIMING = { heartbeatMs: 200, suspectMs: 700, downMs: 1200, forgetMs: 60_000 }
@@ -154,6 +155,7 @@ export class TestCluster {
 
   async close(): Promise<void> {
     await Promise.allSettled(this.agents.map((a) => a.stop()))
-    await rm(this.root, { recursive: true, force: true })
+    await Promise.all(this.agents.map((a) => killProcessContainers(a.dataDir)))
+    await rm(this.root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
   }
 }

@@ -4,6 +4,7 @@ import { createWriteStream } from 'node:fs'
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { TestApi } from './api.js'
+import { killProcessContainers } from './containers.js'
 import { FAST_TIMING } from './in-process.js'
 import { cliPath } from '../../lib/repo-root.js'
 import { waitFor } from './wait.js'
@@ -114,6 +115,12 @@ export class ProcessAgent {
     if (!this.running) return
     this.child!.kill('SIGKILL')
     await this.exited
+  }
+
+  /** Kill the agent and the containers it started: what a test does when it is finished. */
+  async destroy(): Promise<void> {
+    await this.kill9()
+    await killProcessContainers(this.options.dataDir)
   }
 
   /** SIGTERM: graceful leave; returns the exit code. */

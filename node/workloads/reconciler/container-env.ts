@@ -1,0 +1,65 @@
+import type { Binding } from '../../allocation/commands.js'
+import { cpuToMillis, memoryToBytes } from '../../objects/quantity.js'
+import type { Container, Pod } from '../../objects/pod.js'
+import type { ContainerSpec } from '../../runtime/types.js'
+
+export interface NodeFacts {
+  name: string
+  ip: string
+}
+
+/** PORT_WEB_UI for a port named "web-ui". */
+export function portEnvName(name: string): string {
+  return `PORT_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`
+}
+
+/**
+ * The environment shoal gives a container: its host ports (pods share the host network, so a
+ * process must listen on the port it was given), where it runs, then the manifest's own env,
+ * which wins on conflicts.
+ */
+export function containerEnv(pod: Pod, container: Container, binding: Binding, node: NodeFacts): Record<string, string> {
+  const env: Record<string, string> = {
+    POD_NAME: pod.metadata.name,
+    POD_NAMESPACE: pod.metadata.namespace ?? 'default',
+    POD_UID: binding.podUid,
+    NODE_NAME: node.name,
+    HOST_IP: node.ip,
+  }
+  const mine = binding.ports.filter((p) => p.container === container.name)
+  if (mine.length > 0) env['PORT'] = String(mine[0]!.hostPort)
+  for (const p of mine) {
+    if (p.name !== undefined) env[portEnvName(p.name)] = String(p.hostPort)
+    env[`PORT_${p.containerPort}`] = String(p.hostPort)
+  }
+  for (const e of container.env ?? []) env[e.name] = e.value ?? ''
+  return env
+}
+
+function limit(value: string | number | undefined, parse: (q: string | number) => number): number | undefined {
+  if (value === undefined) return undefined
+  try {
+    return parse(value)
+  } catch {
+    return undefined
+  }
+}
+
+export function containerSpecFor(pod: Pod, container: Container, binding: Binding, node: NodeFacts): ContainerSpec {
+  const limits = container.resources?.limits
+  const cpu = limit(limits?.cpu, cpuToMillis)
+  const memory = limit(limits?.memory, memoryToBytes)
+  return {
+    podUid: binding.podUid,
+    podName: pod.metadata.name,
+    namespace: pod.metadata.namespace ?? 'default',
+    containerName: container.name,
+    ...(container.image !== undefined ? { image: container.image } : {}),
+    ...(container.command !== undefined ? { command: container.command } : {}),
+    ...(container.args !== undefined ? { args: container.args } : {}),
+    ...(container.workingDir !== undefined ? { workingDir: container.workingDir } : {}),
+    env: containerEnv(pod, container, binding, node),
+    ...(cpu !== undefined ? { cpuMillis: cpu } : {}),
+    ...(memory !== undefined ? { memoryBytes: memory } : {}),
+  }
+}

@@ -1,0 +1,57 @@
+import type { TestAgent } from './in-process.js'
+
+export interface PodSummary {
+  name: string
+  uid: string
+  node: string
+  phase: string
+  ready: boolean
+  restarts: number
+}
+
+interface PodLike {
+  metadata: { name: string; uid: string; labels?: Record<string, string> }
+  spec: { nodeName?: string }
+  status?: { phase?: string; conditions?: { type: string; status: string }[]; containerStatuses?: { restartCount: number }[] }
+}
+
+/** Pods as one agent's API shows them (with the committed node and effective phase). */
+export async function podsOf(agent: TestAgent, selector = ''): Promise<PodSummary[]> {
+  const q = selector === '' ? '' : `?labelSelector=${encodeURIComponent(selector)}`
+  const list = await agent.api.ok<{ items: PodLike[] }>(`/api/v1/namespaces/default/pods${q}`)
+  return list.items.map((p) => ({
+    name: p.metadata.name,
+    uid: p.metadata.uid,
+    node: p.spec.nodeName ?? '',
+    phase: p.status?.phase ?? '',
+    ready: p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true,
+    restarts: (p.status?.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0),
+  }))
+}
+
+export function countBy<T>(items: T[], key: (t: T) => string): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const i of items) out[key(i)] = (out[key(i)] ?? 0) + 1
+  return out
+}
+
+/** A replication controller whose pods run a shell command with the process runtime. */
+export function processRc(name: string, replicas: number, command: string, extra: { ports?: { name?: string; containerPort: number }[] } = {}): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'ReplicationController',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      replicas,
+      selector: { app: name },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          runtimeClassName: 'process',
+          terminationGracePeriodSeconds: 2,
+          containers: [{ name: 'main', command: ['sh', '-c', command], ...(extra.ports !== undefined ? { ports: extra.ports } : {}) }],
+        },
+      },
+    },
+  }
+}
