@@ -5,6 +5,7 @@ import { discoveryRoutes } from './api/routes/discovery.js'
 import { allocationRoutes } from './api/routes/allocations.js'
 import { clusterRoutes } from './api/routes/cluster.js'
 import { nodesRoutes } from './api/routes/nodes.js'
+import { resourceRoutes } from './api/routes/resources/resource-routes.js'
 import { systemRoutes } from './api/routes/system.js'
 import { testHookRoutes } from './api/routes/test-hooks.js'
 import { RESOURCES } from './api/resources/registry.js'
@@ -32,6 +33,8 @@ import { availableRuntimeNames, detectRuntimes } from './runtime/detect.js'
 import type { ContainerRuntime } from './runtime/types.js'
 import { storeErrorTranslator } from './store/store-errors.js'
 import type { StoreStack } from './store/store-stack.js'
+import type { WorkloadStack } from './workloads/workload-stack.js'
+import { createWorkloadStack } from './workloads/workload-stack.js'
 import type { ConsensusStack } from './consensus/consensus-stack.js'
 import { createConsensusStack } from './consensus/consensus-stack.js'
 import { createStoreStack } from './store/store-stack.js'
@@ -44,6 +47,8 @@ export interface AgentInit {
 /** Extra API routes and cluster-view sections contributed by subsystems. */
 interface ApiContributions {
   routes: RouteModule[]
+  /** Read-time overlays per resource (pods show their committed node and effective phase). */
+  views: Record<string, (obj: unknown) => unknown>
   translators: ErrorTranslator[]
   sections: Array<() => Record<string, unknown>>
 }
@@ -58,6 +63,7 @@ export class Agent implements Startable {
   readonly host: Host
   readonly dialer: PeerDialer
   readonly stores: StoreStack
+  readonly workloads: WorkloadStack
   readonly api: ApiServer
   private readonly started: Startable[] = []
   private readonly capacity: { cpuMillis: number; memoryBytes: number }
@@ -93,8 +99,26 @@ export class Agent implements Startable {
       { join: identity.seeds },
     )
     this.stores = createStoreStack({ host, logger: this.logger, dataDir: identity.dataDir.root })
+    this.workloads = createWorkloadStack(
+      {
+        store: this.stores.store,
+        sync: this.stores.sync,
+        allocations: consensus.allocations,
+        raft: consensus.raft,
+        runtimes,
+        host,
+        events,
+        memberTable: membership.table,
+        members: () => membership.members(),
+        logger: this.logger,
+        token: identity.token,
+        self: { id: host.peerId.toString(), name: identity.name, ip: advertisedHost(config.p2p.host) },
+      },
+      config.workloads,
+    )
     const contributions: ApiContributions = {
-      routes: [allocationRoutes({ allocations: consensus.allocations })],
+      routes: [allocationRoutes({ allocations: consensus.allocations }), ...this.workloads.routes],
+      views: this.workloads.views,
       translators: [storeErrorTranslator],
       sections: [() => consensus.section()],
     }
@@ -181,7 +205,7 @@ export class Agent implements Startable {
     await this.startParts([host, ...this.runtimes, ...this.stores.parts, this.api])
     this.p2pAddr = this.pickP2pAddr()
     this.runtimeNames = await availableRuntimeNames(this.runtimes)
-    await this.startParts([...this.consensus.parts, this.membership, this.dialer])
+    await this.startParts([...this.consensus.parts, this.membership, this.dialer, ...this.workloads.parts])
     await this.dataDir.writeAgentInfo(this.info)
     // Remember peers as soon as they appear: a node killed seconds after joining must still find
     // its way back without --join.
@@ -244,6 +268,7 @@ export class Agent implements Startable {
           systemRoutes({ metrics, notReadyReason: () => this.notReadyReason() }),
           discoveryRoutes({ resources: RESOURCES }),
           nodesRoutes({ members: () => this.membership.members() }),
+          resourceRoutes({ store: this.stores.store, views: c.views as never }),
           clusterRoutes({
             self: () => ({ name: this.name, peerId: this.peerId }),
             members: () => this.membership.members(),

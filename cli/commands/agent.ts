@@ -26,6 +26,8 @@ interface AgentFlags {
   downAfter: string
   voterReplaceAfter: string
   raftSnapshotEntries?: string
+  rescheduleAfter: string
+  placement: string
   forceNewCluster?: boolean
   testHooks?: boolean
 }
@@ -83,7 +85,17 @@ export function agentConfigFromFlags(flags: AgentFlags, env: NodeJS.ProcessEnv =
       ...(flags.raftSnapshotEntries !== undefined ? { snapshotEntries: positiveInt(flags.raftSnapshotEntries, '--raft-snapshot-entries') } : {}),
     },
     forceNewCluster: flags.forceNewCluster === true,
+    workloads: {
+      ...base.workloads,
+      rescheduleAfterMs: parseDuration(flags.rescheduleAfter ?? '2s', '--reschedule-after'),
+      placement: placementOf(flags.placement ?? 'spread'),
+    },
   }
+}
+
+function placementOf(text: string): 'spread' | 'binpack' {
+  if (text !== 'spread' && text !== 'binpack') throw new ConfigError(`--placement: expected spread or binpack, got "${text}"`)
+  return text
 }
 
 function positiveInt(text: string, flag: string): number {
@@ -112,6 +124,8 @@ export function registerAgentCommand(program: Command): void {
     .option('--suspect-after <duration>', 'silence after which a member is suspect', '3s')
     .option('--down-after <duration>', 'silence after which a member is down', '5s')
     .option('--voter-replace-after <duration>', 'autopilot replaces a raft voter that stays down this long', '20s')
+    .option('--reschedule-after <duration>', 'reschedule the pods of a node that stays down this long', '2s')
+    .option('--placement <strategy>', 'spread (least allocated) or binpack (most allocated)', 'spread')
     .option('--force-new-cluster', 'disaster recovery: restart as the only raft voter, keeping the local log (see README)')
     .addOption(new Option('--test-hooks', 'enable fault-injection endpoints (tests only)').hideHelp())
     .addOption(new Option('--raft-snapshot-entries <n>', 'applied entries between raft snapshots').hideHelp())

@@ -16,6 +16,7 @@ import { LeaderControllers } from './leader/leader-controllers.js'
 import { LifecycleLoop } from './leader/lifecycle-loop.js'
 import { ReplicationLoop } from './leader/replication-loop.js'
 import { SchedulingLoop } from './leader/scheduling-loop.js'
+import { containersRoutes } from './containers-route.js'
 import { podLogRoutes } from './logs/pod-log-route.js'
 import { podView } from './pod-view.js'
 import type { NodeFacts } from './reconciler/container-env.js'
@@ -124,7 +125,7 @@ export function createWorkloadStack(c: WorkloadComponents, settings: WorkloadSet
   return {
     reconciler,
     parts: [reconciler, controllers, triggers],
-    routes: [podLogRoutes({ store: c.store, allocations: c.allocations, runtimes: c.runtimes, members: c.members, selfId: c.self.id, token: c.token })],
+    routes: [containersRoutes({ runtimes: c.runtimes, nodeName: c.self.name }), podLogRoutes({ store: c.store, allocations: c.allocations, runtimes: c.runtimes, members: c.members, selfId: c.self.id, token: c.token })],
     views: { pods: podView(c.allocations, c.memberTable) },
   }
 }

@@ -1,4 +1,4 @@
-import type { TestAgent } from './in-process.js'
+import type { TestApi } from './api.js'
 
 export interface PodSummary {
   name: string
@@ -16,9 +16,9 @@ interface PodLike {
 }
 
 /** Pods as one agent's API shows them (with the committed node and effective phase). */
-export async function podsOf(agent: TestAgent, selector = ''): Promise<PodSummary[]> {
+export async function podsOf(api: TestApi, selector = ''): Promise<PodSummary[]> {
   const q = selector === '' ? '' : `?labelSelector=${encodeURIComponent(selector)}`
-  const list = await agent.api.ok<{ items: PodLike[] }>(`/api/v1/namespaces/default/pods${q}`)
+  const list = await api.ok<{ items: PodLike[] }>(`/api/v1/namespaces/default/pods${q}`)
   return list.items.map((p) => ({
     name: p.metadata.name,
     uid: p.metadata.uid,
@@ -54,4 +54,27 @@ export function processRc(name: string, replicas: number, command: string, extra
       },
     },
   }
+}
+
+export interface RunningContainer {
+  id: string
+  podUid: string
+  podName: string
+  containerName: string
+  state: string
+  pid?: number
+}
+
+/** Containers one node's runtimes report (its /shoal/v1/containers). */
+export async function containersOf(api: TestApi): Promise<RunningContainer[]> {
+  return (await api.ok<{ items: RunningContainer[] }>('/shoal/v1/containers')).items
+}
+
+/** Running containers per pod uid over the given nodes: a replica must run on one node only. */
+export async function runningByPod(apis: TestApi[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>()
+  for (const api of apis) {
+    for (const c of await containersOf(api)) if (c.state === 'running') counts.set(c.podUid, (counts.get(c.podUid) ?? 0) + 1)
+  }
+  return counts
 }

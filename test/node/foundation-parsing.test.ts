@@ -57,6 +57,8 @@ describe('addresses and flags', () => {
       suspectAfter: '2s',
       downAfter: '4s',
       voterReplaceAfter: '7s',
+      rescheduleAfter: '3s',
+      placement: 'binpack',
       memory: '2Gi',
       cpu: '1500',
     }
@@ -64,6 +66,7 @@ describe('addresses and flags', () => {
     expect(c.timing).toMatchObject({ heartbeatMs: 500, suspectMs: 2000, downMs: 4000 })
     expect(c.memoryBytes).toBe(2 * 2 ** 30)
     expect(c.raft.voterReplaceMs).toBe(7000)
+    expect(c.workloads).toMatchObject({ rescheduleAfterMs: 3000, placement: 'binpack' })
     expect(c.cpuMillis).toBe(1500)
     expect(c.clusterKeyText).toBe('ab'.repeat(32))
     expect(() => agentConfigFromFlags({ ...flags, runtime: 'lxc' }, {})).toThrow(ConfigError)

@@ -1,0 +1,51 @@
+import { namespaceOf } from './ownership.js'
+import type { ObjectMeta, OwnerReference, Pod, ReplicationController } from './types.js'
+
+/** Kubernetes truncates a generateName base to this, so base plus suffix stays a valid label. */
+export const MAX_NAME_PREFIX = 58
+
+/** How many suffixes to draw before giving up on a free name for this round. */
+const NAME_ATTEMPTS = 8
+
+/** A pod a controller asks the store to create: the store adds uid and creationTimestamp. */
+export interface NewPod extends Pod {
+  apiVersion: 'v1'
+  kind: 'Pod'
+  metadata: ObjectMeta & { namespace: string; labels: Record<string, string>; ownerReferences: OwnerReference[] }
+}
+
+export function controllerRefTo(rc: ReplicationController): OwnerReference {
+  return { apiVersion: 'v1', kind: 'ReplicationController', name: rc.metadata.name, uid: rc.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }
+}
+
+/** A replica of the template: its labels and annotations, a copy of its spec, owned by the RC. */
+export function podFromTemplate(rc: ReplicationController, name: string): NewPod {
+  const template = rc.spec.template
+  const annotations = template.metadata?.annotations
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace: namespaceOf(rc),
+      labels: { ...template.metadata?.labels },
+      ...(annotations !== undefined ? { annotations: { ...annotations } } : {}),
+      ownerReferences: [controllerRefTo(rc)],
+    },
+    // A deep copy, so a later edit of one replica's spec cannot reach the template or its siblings.
+    spec: structuredClone(template.spec),
+  }
+}
+
+/**
+ * `<base>-<suffix>` that is not in `taken`, or undefined when NAME_ATTEMPTS suffixes all clash
+ * (a tiny suffix space or a broken generator); the caller then creates fewer pods this round.
+ */
+export function generateName(base: string, newSuffix: () => string, taken: ReadonlySet<string>): string | undefined {
+  const prefix = `${base}-`.slice(0, MAX_NAME_PREFIX)
+  for (let i = 0; i < NAME_ATTEMPTS; i++) {
+    const name = prefix + newSuffix()
+    if (!taken.has(name)) return name
+  }
+  return undefined
+}

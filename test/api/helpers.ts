@@ -1,0 +1,168 @@
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import { request } from 'node:http'
+import * as Y from 'yjs'
+import { ObjectStore } from '../../crdt/index.js'
+import type { KubeObject } from '../../crdt/index.js'
+import { silentLogger } from '../../node/logger.js'
+import { ApiServer } from '../../node/api/server.js'
+import type { ResourceRoutes, ResourceRoutesComponents } from '../../node/api/routes/resources/resource-routes.js'
+import { resourceRoutes } from '../../node/api/routes/resources/resource-routes.js'
+import { storeErrorTranslator } from '../../node/store/store-errors.js'
+import { TestApi } from '../harness/api.js'
+
+export interface Status {
+  kind: 'Status'
+  code: number
+  reason: string
+  message: string
+  details?: { name?: string; kind?: string; causes?: { field?: string; reason: string; message: string }[] }
+}
+
+export interface List<T = KubeObject> {
+  kind: string
+  apiVersion: string
+  metadata: { resourceVersion: string }
+  items: T[]
+}
+
+/** A pod that validates and that no scheduler can place (so a running agent leaves it alone). */
+export function pod(name: string, labels: Record<string, string> = {}, extra: Record<string, unknown> = {}): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels },
+    spec: { nodeSelector: { 'test.shoal.io/nowhere': 'true' }, containers: [{ name: 'main', command: ['sleep', '60'] }] },
+    ...extra,
+  }
+}
+
+export function rc(name: string, replicas = 0): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ReplicationController',
+    metadata: { name },
+    spec: { replicas, selector: { app: name }, template: { metadata: { labels: { app: name } }, spec: pod(name).spec } },
+  } as KubeObject
+}
+
+export function service(name: string): KubeObject {
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080 }] } } as KubeObject
+}
+
+export function event(name: string, involved: string, reason = 'Started'): KubeObject {
+  return { apiVersion: 'v1', kind: 'Event', metadata: { name }, involvedObject: { kind: 'Pod', name: involved }, reason, message: `${reason} ${involved}`, type: 'Normal' }
+}
+
+export function namespace(name: string): KubeObject {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }
+}
+
+export interface ResourceApi {
+  api: TestApi
+  store: ObjectStore
+  routes: ResourceRoutes
+  close(): Promise<void>
+}
+
+/**
+ * The resource routes on a bare API server over an in-memory store: no p2p, no agents, for tests
+ * that need to hand in views or computed sources, or look at the routes' own state.
+ */
+export async function startResourceApi(components: Omit<ResourceRoutesComponents, 'store'> = {}): Promise<ResourceApi> {
+  const store = new ObjectStore({ doc: new Y.Doc(), logger: silentLogger() })
+  store.start()
+  await store.createIfAbsent('namespaces', namespace('default'))
+  const routes = resourceRoutes({ store, ...components })
+  const server = new ApiServer({ logger: silentLogger(), token: 'secret', routes: [routes], translators: [storeErrorTranslator] }, { host: '127.0.0.1', port: 0 })
+  await server.start()
+  return {
+    api: new TestApi(server.address, 'secret'),
+    store,
+    routes,
+    close: async () => {
+      await server.stop()
+      store.stop()
+    },
+  }
+}
+
+export type WatchEventOf = { type: string; object: KubeObject }
+
+/**
+ * Reads newline-delimited watch events from a streaming response. It uses node:http rather than
+ * fetch: after an aborted fetch, undici opens a spare connection that sends no request, which
+ * keeps the server's close waiting for its header timeout.
+ */
+export class WatchReader {
+  private buffer = ''
+  private readonly lines: string[] = []
+  private ended = false
+  private wake: (() => void) | undefined
+
+  private constructor(
+    readonly status: number,
+    readonly headers: IncomingHttpHeaders,
+    private readonly req: ClientRequest,
+    res: IncomingMessage,
+  ) {
+    res.setEncoding('utf8')
+    res.on('data', (chunk: string) => {
+      this.buffer += chunk
+      let nl: number
+      while ((nl = this.buffer.indexOf('\n')) >= 0) {
+        this.lines.push(this.buffer.slice(0, nl))
+        this.buffer = this.buffer.slice(nl + 1)
+      }
+      this.wake?.()
+    })
+    const end = (): void => {
+      this.ended = true
+      this.wake?.()
+    }
+    res.on('end', end)
+    res.on('close', end)
+  }
+
+  static open(api: TestApi, path: string): Promise<WatchReader> {
+    return new Promise((resolve, reject) => {
+      const req = request(api.url + path, { headers: { authorization: `Bearer ${api.token}` }, agent: false }, (res) => {
+        resolve(new WatchReader(res.statusCode ?? 0, res.headers, req, res))
+      })
+      req.on('error', reject)
+      req.end()
+    })
+  }
+
+  /** The next event, or undefined when the server ended the stream. */
+  async next(timeoutMs = 10_000): Promise<WatchEventOf | undefined> {
+    const deadline = Date.now() + timeoutMs
+    while (this.lines.length === 0 && !this.ended) {
+      const left = deadline - Date.now()
+      if (left <= 0) throw new Error(`no watch event within ${timeoutMs} ms`)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left)
+        this.wake = () => {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+    }
+    const line = this.lines.shift()
+    return line === undefined ? undefined : (JSON.parse(line) as WatchEventOf)
+  }
+
+  /** The next `n` events. */
+  async take(n: number): Promise<WatchEventOf[]> {
+    const out: WatchEventOf[] = []
+    for (let i = 0; i < n; i++) {
+      const e = await this.next()
+      if (e === undefined) throw new Error(`stream ended after ${i} of ${n} events`)
+      out.push(e)
+    }
+    return out
+  }
+
+  close(): void {
+    this.req.destroy()
+  }
+}

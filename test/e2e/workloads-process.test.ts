@@ -1,0 +1,150 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { listNodes } from '../harness/api.js'
+import { ProcessAgent, partition } from '../harness/processes.js'
+import { agreedLeader, raftView } from '../harness/raft-view.js'
+import { sleep, waitFor } from '../harness/wait.js'
+import { containersOf, countBy, podsOf, processRc, runningByPod } from '../harness/workloads.js'
+
+let root: string | undefined
+let agents: ProcessAgent[] = []
+
+afterEach(async () => {
+  await Promise.allSettled(agents.map((a) => a.destroy()))
+  agents = []
+  if (root !== undefined) await rm(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
+  root = undefined
+})
+
+const ARGS = ['--reschedule-after', '1s', '--voter-replace-after', '30s']
+
+async function startCluster(n: number): Promise<ProcessAgent[]> {
+  root = await mkdtemp(join(tmpdir(), 'shoal-wl-e2e-'))
+  for (let i = 1; i <= n; i++) {
+    const first = agents[0]
+    const a = new ProcessAgent({
+      name: `w${i}`,
+      dataDir: join(root, `w${i}`),
+      args: ARGS,
+      ...(first !== undefined ? { join: [first.p2pHostPort], clusterKeyFile: join(root, 'w1', 'cluster.key') } : {}),
+    })
+    await a.start()
+    agents.push(a)
+  }
+  await waitFor(async () => (await raftView(agents[0]!.api)).voters.length === Math.min(n % 2 ? n : n - 1, 5), { timeoutMs: 30_000, message: 'voters formed' })
+  for (const a of agents) {
+    await waitFor(async () => (await listNodes(a.api)).filter((x) => x.ready === 'True').length === n, { message: `${a.name} sees ${n} nodes` })
+  }
+  return agents
+}
+
+const live = (): ProcessAgent[] => agents.filter((a) => a.running)
+
+async function createRc(a: ProcessAgent, name: string, replicas: number, command = 'sleep 600'): Promise<void> {
+  const r = await a.api.request('POST', '/api/v1/namespaces/default/replicationcontrollers', processRc(name, replicas, command))
+  expect(r.status).toBe(201)
+}
+
+async function runningPods(a: ProcessAgent, app: string, n: number): Promise<Awaited<ReturnType<typeof podsOf>>> {
+  return waitFor(async () => {
+    const pods = await podsOf(a.api, `app=${app}`)
+    return pods.length === n && pods.every((p) => p.phase === 'Running') ? pods : undefined
+  }, { timeoutMs: 40_000, message: `${n} ${app} pods Running` })
+}
+
+async function scale(a: ProcessAgent, name: string, replicas: number): Promise<void> {
+  await waitFor(async () => (await a.api.request('PATCH', `/api/v1/namespaces/default/replicationcontrollers/${name}`, { spec: { replicas } }, { contentType: 'application/merge-patch+json' })).status === 200)
+}
+
+describe('workloads across agent processes', () => {
+  it('kill -9 of a node: its replicas run elsewhere', async () => {
+    const [w1, w2, w3] = await startCluster(3)
+    await createRc(w1!, 'web', 6)
+    const before = await runningPods(w1!, 'web', 6)
+    expect(Object.values(countBy(before, (p) => p.node)).sort()).toEqual([2, 2, 2])
+    await w3!.kill9()
+    const t0 = Date.now()
+    const after = await waitFor(async () => {
+      const pods = await podsOf(w1!.api, 'app=web')
+      return pods.length === 6 && pods.every((p) => p.phase === 'Running' && p.node !== 'w3') ? pods : undefined
+    }, { timeoutMs: 40_000, message: 'replicas moved off w3' })
+    expect(Date.now() - t0).toBeLessThan(40_000)
+    expect(Object.values(countBy(after, (p) => p.node)).sort()).toEqual([3, 3])
+    const counts = await runningByPod([w1!.api, w2!.api])
+    expect([...counts.values()].every((n) => n === 1)).toBe(true)
+    expect(counts.size).toBe(6)
+  })
+
+  it('a partitioned node keeps its pods until it learns they moved, then stops them: each replica runs once', async () => {
+    const [w1, w2, w3] = await startCluster(3)
+    await createRc(w1!, 'api', 6)
+    await runningPods(w1!, 'api', 6)
+    await partition([[w1!, w2!], [w3!]])
+    // the majority reschedules w3's replicas; w3 cannot hear about it and keeps running its copies
+    await waitFor(async () => {
+      const pods = await podsOf(w1!.api, 'app=api')
+      return pods.every((p) => p.phase === 'Running' && p.node !== 'w3')
+    }, { timeoutMs: 40_000, message: 'majority reschedules' })
+    expect((await containersOf(w3!.api)).filter((c) => c.state === 'running').length).toBe(2)
+    await partition([[w1!, w2!, w3!]])
+    await waitFor(async () => {
+      const counts = await runningByPod([w1!.api, w2!.api, w3!.api])
+      return counts.size === 6 && [...counts.values()].every((n) => n === 1)
+    }, { timeoutMs: 40_000, message: 'stale copies stopped after the heal' })
+    expect((await containersOf(w3!.api)).filter((c) => c.state === 'running').length).toBe(0)
+  })
+
+  it('killing the leader during a scale-up ends with the exact count and no pod running twice', async () => {
+    await startCluster(3)
+    await createRc(agents[0]!, 'burst', 3)
+    await runningPods(agents[0]!, 'burst', 3)
+    const leaderId = await waitFor(() => agreedLeader(agents.map((a) => a.api)))
+    const leader = agents.find((a) => a.peerId === leaderId)!
+    const other = agents.find((a) => a !== leader)!
+    await scale(other, 'burst', 15)
+    await sleep(300)
+    await leader.kill9()
+    const pods = await waitFor(async () => {
+      const list = await podsOf(other.api, 'app=burst')
+      return list.length === 15 && list.every((p) => p.phase === 'Running') ? list : undefined
+    }, { timeoutMs: 60_000, message: 'exactly 15 running' })
+    expect(new Set(pods.map((p) => p.uid)).size).toBe(15)
+    await waitFor(async () => {
+      const counts = await runningByPod(live().map((a) => a.api))
+      return counts.size === 15 && [...counts.values()].every((n) => n === 1)
+    }, { timeoutMs: 30_000, message: 'each replica runs on exactly one node' })
+  })
+
+  it('an agent restarted over its data dir adopts its running containers without restarting them', async () => {
+    const [w1, w2] = await startCluster(2)
+    await createRc(w1!, 'keep', 4)
+    await runningPods(w1!, 'keep', 4)
+    const before = (await containersOf(w2!.api)).filter((c) => c.state === 'running')
+    expect(before.length).toBeGreaterThan(0)
+    await w2!.kill9()
+    await w2!.start({ join: [] })
+    await waitFor(async () => (await podsOf(w1!.api, 'app=keep')).every((p) => p.phase === 'Running'), { timeoutMs: 30_000 })
+    const after = (await containersOf(w2!.api)).filter((c) => c.state === 'running')
+    expect(after.map((c) => `${c.id}:${c.pid}`).sort()).toEqual(before.map((c) => `${c.id}:${c.pid}`).sort())
+    const pods = await podsOf(w2!.api, 'app=keep')
+    expect(pods.every((p) => p.restarts === 0)).toBe(true)
+  })
+
+  it('a crash-looping container is restarted with growing back-off', async () => {
+    const [w1] = await startCluster(1)
+    await createRc(w1!, 'crash', 1, 'echo boom; exit 3')
+    await sleep(8000)
+    const [pod] = await podsOf(w1!.api, 'app=crash')
+    // With a 1 s doubling back-off, 8 s allow about 3-4 restarts, never one per reconcile tick.
+    expect(pod!.restarts).toBeGreaterThanOrEqual(2)
+    expect(pod!.restarts).toBeLessThanOrEqual(5)
+    const events = await w1!.api.ok<{ items: { reason: string; involvedObject: { name: string } }[] }>('/api/v1/namespaces/default/events')
+    expect(events.items.some((e) => e.reason === 'BackOff' && e.involvedObject.name === pod!.name)).toBe(true)
+    const full = await w1!.api.ok<{ status: { containerStatuses: { state: { waiting?: { reason: string } }; lastState: { terminated?: { exitCode: number } } }[] } }>(
+      `/api/v1/namespaces/default/pods/${pod!.name}`,
+    )
+    expect(full.status.containerStatuses[0]!.lastState.terminated?.exitCode).toBe(3)
+  })
+})
