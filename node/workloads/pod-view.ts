@@ -1,7 +1,7 @@
 import type { AllocationTable } from '../allocation/allocation-table.js'
 import type { MemberTable } from '../membership/member-table.js'
 import type { Pod } from '../objects/pod.js'
-import { effectivePhase } from './pod-state.js'
+import { effectivePhase } from '../controllers/index.js'
 
 /**
  * How the API shows a pod: `spec.nodeName` comes from this node's copy of the committed
@@ -12,7 +12,7 @@ export function podView(allocations: AllocationTable, members: MemberTable): (ob
   return (obj) => {
     const pod = obj as Pod
     const binding = allocations.get(pod.metadata.uid ?? '')
-    const phase = effectivePhase(pod, binding, binding === undefined ? undefined : members.get(binding.nodeId)?.state)
+    const phase = effectivePhase(pod, binding, binding === undefined ? undefined : (members.get(binding.nodeId)?.state ?? 'unknown'))
     const spec = binding === undefined ? pod.spec : { ...pod.spec, nodeName: binding.nodeName }
     const status = { ...(pod.status ?? {}), phase }
     if (binding !== undefined && pod.status?.observedBy !== binding.nodeId) {

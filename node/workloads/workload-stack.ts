@@ -66,10 +66,9 @@ export function createWorkloadStack(c: WorkloadComponents, settings: WorkloadSet
     { store: c.store, allocations: c.allocations, raft: c.raft, members: c.members, events: leaderEvents, logger: logger.child({ component: 'scheduler' }) },
     { strategy: settings.placement },
   )
-  const replication = new ReplicationLoop({ store: c.store, allocations: c.allocations, raft: c.raft, events: leaderEvents, logger: logger.child({ component: 'replication' }) })
+  const replication = new ReplicationLoop({ store: c.store, allocations: c.allocations, raft: c.raft, memberTable: c.memberTable, events: leaderEvents, logger: logger.child({ component: 'replication' }) })
   const lifecycle = new LifecycleLoop(
     {
-      store: c.store,
       allocations: c.allocations,
       raft: c.raft,
       members: c.members,

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto'
 import type { ObjectStore } from '../../../crdt/index.js'
+import { dedupeKey, newEvent } from '../../controllers/index.js'
 import type { Logger } from '../../logger.js'
 import type { EventSink, ObjectRef } from './event-sink.js'
 
@@ -41,42 +41,31 @@ export class StoreEventRecorder implements EventSink {
   }
 
   record(ref: ObjectRef, type: 'Normal' | 'Warning', reason: string, message: string): void {
-    const namespace = ref.namespace ?? 'default'
-    const key = `${ref.kind}/${namespace}/${ref.name}/${ref.uid ?? ''}/${type}/${reason}/${message}`
     const now = this.now()
-    const iso = new Date(now).toISOString()
+    const event = newEvent({
+      involvedObject: { kind: ref.kind, namespace: ref.namespace ?? 'default', name: ref.name, ...(ref.uid !== undefined ? { uid: ref.uid } : {}) },
+      reason,
+      message,
+      type,
+      source: { component: this.init.component, host: this.init.host },
+      now,
+    })
+    const key = dedupeKey(event)
     const prev = this.seen.get(key)
     if (prev !== undefined && now - prev.lastWrite < (this.init.aggregateMs ?? 10 * 60_000)) {
       prev.count++
-      if (prev.pending || now - prev.lastWrite < (this.init.minWriteIntervalMs ?? 1000)) {
-        if (!prev.pending) {
-          prev.pending = true
-          setTimeout(() => this.flush(prev), this.init.minWriteIntervalMs ?? 1000).unref()
-        }
+      if (prev.pending) return
+      const wait = (this.init.minWriteIntervalMs ?? 1000) - (now - prev.lastWrite)
+      if (wait > 0) {
+        prev.pending = true
+        setTimeout(() => this.flush(prev), wait).unref()
         return
       }
       this.flush(prev)
       return
     }
     this.trim()
-    const name = `${ref.name}.${randomBytes(8).toString('hex')}`
-    const entry: Seen = { name, namespace, count: 1, firstTimestamp: iso, lastWrite: now, pending: false }
-    this.seen.set(key, entry)
-    const event = {
-      apiVersion: 'v1',
-      kind: 'Event',
-      metadata: { name, namespace },
-      involvedObject: { kind: ref.kind, namespace, name: ref.name, ...(ref.uid !== undefined ? { uid: ref.uid } : {}) },
-      reason,
-      message,
-      type,
-      count: 1,
-      firstTimestamp: iso,
-      lastTimestamp: iso,
-      source: { component: this.init.component, host: this.init.host },
-      reportingComponent: this.init.component,
-      reportingInstance: this.init.host,
-    }
+    this.seen.set(key, { name: event.metadata.name, namespace: event.metadata.namespace, count: 1, firstTimestamp: event.firstTimestamp, lastWrite: now, pending: false })
     this.components.store.create('events', event as never).catch((err: unknown) => this.components.logger.debug({ err, reason }, 'event not recorded'))
   }
 

@@ -1,15 +1,14 @@
 import type { RaftNode } from '../../../consensus/driver/raft-node.js'
-import type { ObjectStore } from '../../../crdt/index.js'
 import type { AllocationTable } from '../../allocation/allocation-table.js'
-import type { Binding } from '../../allocation/commands.js'
 import { encodeCommand } from '../../allocation/commands.js'
+import type { LifecycleMemory, Unbind } from '../../controllers/index.js'
+import { nodeLifecycle } from '../../controllers/index.js'
 import type { Logger } from '../../logger.js'
 import type { Member } from '../../membership/member-table.js'
 import type { EventSink } from '../events/event-sink.js'
 import { LeaderLoop } from './leader-loop.js'
 
 export interface LifecycleLoopComponents {
-  store: ObjectStore
   allocations: AllocationTable
   raft: RaftNode
   members: () => Member[]
@@ -20,21 +19,19 @@ export interface LifecycleLoopComponents {
 }
 
 export interface LifecycleLoopInit {
-  /** How long a node stays down before its pods are unbound for rescheduling. */
+  /** How long a node stays down before its pods are unbound. */
   rescheduleAfterMs?: number
   resyncMs?: number
   now?: () => number
 }
 
 /**
- * Node lifecycle on the leader: pods on a node that stopped heartbeating are reported
- * NodeNotReady at once, and unbound (so the scheduler places them elsewhere) once the node has
- * been down for the grace period and does not answer a direct ping. A node that left gracefully
- * is unbound without waiting.
+ * Node lifecycle on the leader: applies nodeLifecycle's decisions — NodeNotReady events at once,
+ * and after the grace, unbinding the pods of a lost node so the scheduler places them elsewhere.
+ * Gossip can be wrong, so a node that still answers a direct ping keeps its pods.
  */
 export class LifecycleLoop extends LeaderLoop {
-  private readonly notified = new Set<string>()
-  private readonly missingSince = new Map<string, number>()
+  private memory: LifecycleMemory | undefined
   private readonly now: () => number
 
   constructor(
@@ -45,43 +42,33 @@ export class LifecycleLoop extends LeaderLoop {
     this.now = init.now ?? Date.now
   }
 
+  override async deactivate(): Promise<void> {
+    await super.deactivate()
+    // A later term starts from scratch: this leader's observations may be stale by then.
+    this.memory = undefined
+  }
+
   protected async run(): Promise<void> {
-    const { allocations, raft, events, store } = this.components
+    const { allocations, raft, events } = this.components
     if (!raft.isReadyLeader) return
-    const members = new Map(this.components.members().map((m) => [m.heartbeat.peerId, m]))
-    const byNode = new Map<string, Binding[]>()
-    for (const b of allocations.all()) byNode.set(b.nodeId, [...(byNode.get(b.nodeId) ?? []), b])
-    const now = this.now()
-    for (const [nodeId, bindings] of byNode) {
-      const m = members.get(nodeId)
-      const state = m?.state
-      if (state === 'alive') {
-        this.notified.delete(nodeId)
-        this.missingSince.delete(nodeId)
-        continue
-      }
-      if (state === 'suspect') continue
-      // Down, left, or not in the member table at all (never seen by this leader, or forgotten).
-      const since = m?.since ?? this.missingSince.get(nodeId) ?? now
-      if (m === undefined) this.missingSince.set(nodeId, since)
-      const name = m?.heartbeat.name ?? bindings[0]!.nodeName
-      if (!this.notified.has(nodeId)) {
-        this.notified.add(nodeId)
-        for (const b of bindings) {
-          const pod = store.get('pods', b.namespace, b.name)
-          if (pod !== undefined) events.record({ kind: 'Pod', namespace: b.namespace, name: b.name, uid: b.podUid }, 'Warning', 'NodeNotReady', `Node ${name} is not ready`)
-        }
-      }
-      const grace = state === 'left' ? 0 : (this.init.rescheduleAfterMs ?? 2000)
-      if (now - since < grace) continue
-      // Gossip can be wrong; a node that still answers a direct ping keeps its pods.
-      if (state !== 'left' && (await this.components.ping(nodeId))) continue
+    const members = this.components.members().map((m) => ({ nodeId: m.heartbeat.peerId, name: m.heartbeat.name, state: m.state, since: m.since }))
+    const d = nodeLifecycle(members, allocations.all(), {
+      now: this.now(),
+      rescheduleGraceMs: this.init.rescheduleAfterMs ?? 2000,
+      ...(this.memory !== undefined ? { memory: this.memory } : {}),
+    })
+    this.memory = d.memory
+    for (const n of d.notReady) {
+      for (const p of n.pods) events.record({ kind: 'Pod', namespace: p.namespace, name: p.name, uid: p.podUid }, 'Warning', 'NodeNotReady', `Node ${n.name} is not ready`)
+    }
+    const byNode = new Map<string, Unbind[]>()
+    for (const u of d.unbind) byNode.set(u.nodeId, [...(byNode.get(u.nodeId) ?? []), u])
+    for (const [nodeId, unbinds] of byNode) {
+      if (unbinds[0]!.cause !== 'left' && (await this.components.ping(nodeId))) continue
       try {
-        await raft.propose(encodeCommand({ op: 'unbind', podUids: bindings.map((b) => b.podUid), reason: `node ${name} is ${state ?? 'gone'}` }))
-        this.logger.warn({ node: name, pods: bindings.length }, 'unbound the pods of a lost node for rescheduling')
-        for (const b of bindings) {
-          events.record({ kind: 'Pod', namespace: b.namespace, name: b.name, uid: b.podUid }, 'Warning', 'Rescheduled', `Node ${name} is ${state ?? 'gone'}; rescheduling the pod on another node`)
-        }
+        await raft.propose(encodeCommand({ op: 'unbind', podUids: unbinds.map((u) => u.podUid), reason: unbinds[0]!.reason }))
+        this.logger.warn({ node: unbinds[0]!.nodeName, pods: unbinds.length }, 'unbound the pods of a lost node for rescheduling')
+        for (const u of unbinds) events.record({ kind: 'Pod', namespace: u.namespace, name: u.name, uid: u.podUid }, 'Warning', 'Rescheduled', u.reason)
       } catch (err) {
         this.logger.debug({ err }, 'unbind proposal failed; retrying')
       }

@@ -12,7 +12,7 @@ import type { Allocation, PlacementStrategy, SchedulerNode } from '../../schedul
 import type { EventSink } from '../events/event-sink.js'
 import { podRef } from '../events/event-sink.js'
 import { LeaderLoop } from './leader-loop.js'
-import { HOSTNAME_LABEL, pendingPodOf } from './pending-pod.js'
+import { HOSTNAME_LABEL, toPendingPod } from '../../controllers/index.js'
 
 export interface SchedulingLoopComponents {
   store: ObjectStore
@@ -80,7 +80,7 @@ export class SchedulingLoop extends LeaderLoop {
       ...(b.ownerUid !== undefined ? { ownerUid: b.ownerUid } : {}),
     }))
     const plan = schedule(
-      { nodes, allocations: [...committed, ...this.inflight.values()], pending: pods.map(pendingPodOf) },
+      { nodes, allocations: [...committed, ...this.inflight.values()], pending: pods.map(toPendingPod) },
       { seed: raft.status().term * 1_000_003 + this.round++, strategy: this.init.strategy ?? 'spread' },
     )
     const byUid = new Map(pods.map((p) => [p.metadata.uid ?? '', p]))
