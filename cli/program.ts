@@ -3,7 +3,14 @@ import { SHOAL_VERSION } from '../node/objects/node-object.js'
 import type { ConnectionOptions } from './client.js'
 import { registerAgentCommand } from './commands/agent.js'
 import { registerClusterCommand } from './commands/cluster.js'
+import { registerApplyCommand } from './commands/apply.js'
+import { registerDeleteCommand } from './commands/delete.js'
+import { registerDescribeCommand } from './commands/describe.js'
 import { registerGetCommand } from './commands/get.js'
+import { registerLabelCommand } from './commands/label.js'
+import { registerLogsCommand } from './commands/logs.js'
+import { registerRunCommand } from './commands/run.js'
+import { registerScaleCommand } from './commands/scale.js'
 
 interface GlobalFlags {
   server?: string
@@ -27,6 +34,13 @@ export function buildProgram(): Command {
   }
   registerAgentCommand(program)
   registerGetCommand(program, connection)
+  registerDescribeCommand(program, connection)
+  registerApplyCommand(program, connection)
+  registerDeleteCommand(program, connection)
+  registerLabelCommand(program, connection)
+  registerScaleCommand(program, connection)
+  registerRunCommand(program, connection)
+  registerLogsCommand(program, connection)
   registerClusterCommand(program, connection)
   return program
 }

@@ -35,6 +35,10 @@ import { storeErrorTranslator } from './store/store-errors.js'
 import type { StoreStack } from './store/store-stack.js'
 import type { WorkloadStack } from './workloads/workload-stack.js'
 import { createWorkloadStack } from './workloads/workload-stack.js'
+import { LeaderControllers } from './leader/leader-controllers.js'
+import type { ServiceStack } from './services/service-stack.js'
+import { createServiceStack } from './services/service-stack.js'
+import { StoreEventRecorder } from './workloads/events/store-event-recorder.js'
 import type { ConsensusStack } from './consensus/consensus-stack.js'
 import { createConsensusStack } from './consensus/consensus-stack.js'
 import { createStoreStack } from './store/store-stack.js'
@@ -64,6 +68,8 @@ export class Agent implements Startable {
   readonly dialer: PeerDialer
   readonly stores: StoreStack
   readonly workloads: WorkloadStack
+  readonly services: ServiceStack
+  readonly leaderControllers: LeaderControllers
   readonly api: ApiServer
   private readonly started: Startable[] = []
   private readonly capacity: { cpuMillis: number; memoryBytes: number }
@@ -102,7 +108,6 @@ export class Agent implements Startable {
     this.workloads = createWorkloadStack(
       {
         store: this.stores.store,
-        sync: this.stores.sync,
         allocations: consensus.allocations,
         raft: consensus.raft,
         runtimes,
@@ -116,6 +121,26 @@ export class Agent implements Startable {
       },
       config.workloads,
     )
+    const serviceAddress = config.services.bindAddress === '0.0.0.0' ? advertisedHost(config.p2p.host) : config.services.bindAddress
+    this.services = createServiceStack(
+      {
+        store: this.stores.store,
+        raft: consensus.raft,
+        events,
+        eventSink: new StoreEventRecorder({ store: this.stores.store, logger: this.logger }, { component: 'shoal-proxy', host: identity.name }),
+        members: () => membership.members(),
+        podView: this.workloads.views['pods']!,
+        logger: this.logger,
+        advertisedIp: serviceAddress,
+      },
+      config.services,
+    )
+    this.leaderControllers = new LeaderControllers({
+      raft: consensus.raft,
+      loops: [...this.workloads.leaderLoops, ...this.services.leaderLoops],
+      logger: this.logger,
+      syncPeers: () => this.syncWithPeers(3000),
+    })
     const contributions: ApiContributions = {
       routes: [allocationRoutes({ allocations: consensus.allocations }), ...this.workloads.routes],
       views: this.workloads.views,
@@ -205,7 +230,7 @@ export class Agent implements Startable {
     await this.startParts([host, ...this.runtimes, ...this.stores.parts, this.api])
     this.p2pAddr = this.pickP2pAddr()
     this.runtimeNames = await availableRuntimeNames(this.runtimes)
-    await this.startParts([...this.consensus.parts, this.membership, this.dialer, ...this.workloads.parts])
+    await this.startParts([...this.consensus.parts, this.membership, this.dialer, ...this.workloads.parts, ...this.services.parts, this.leaderControllers])
     await this.dataDir.writeAgentInfo(this.info)
     // Remember peers as soon as they appear: a node killed seconds after joining must still find
     // its way back without --join.
@@ -248,6 +273,8 @@ export class Agent implements Startable {
       version: SHOAL_VERSION,
       startedAt: this.startedAt,
       raft: this.consensus.heartbeat(),
+      services: this.services.heartbeat(),
+      portRange: this.config.workloads.hostPortRange,
       ...(this.config.bootstrapExpect !== undefined ? { bootstrapExpect: this.config.bootstrapExpect } : {}),
     }
   }
@@ -268,7 +295,7 @@ export class Agent implements Startable {
           systemRoutes({ metrics, notReadyReason: () => this.notReadyReason() }),
           discoveryRoutes({ resources: RESOURCES }),
           nodesRoutes({ members: () => this.membership.members() }),
-          resourceRoutes({ store: this.stores.store, views: c.views as never }),
+          resourceRoutes({ store: this.stores.store, views: c.views as never, computed: this.services.computed }),
           clusterRoutes({
             self: () => ({ name: this.name, peerId: this.peerId }),
             members: () => this.membership.members(),
@@ -280,6 +307,12 @@ export class Agent implements Startable {
       },
       { host: this.config.api.host, port: this.config.api.port, maxBodyBytes: this.config.maxBodyBytes },
     )
+  }
+
+  /** Pull the replicated store from every connected peer, bounded in time. */
+  private async syncWithPeers(timeoutMs: number): Promise<void> {
+    const peers = this.host.getPeers()
+    await Promise.race([Promise.allSettled(peers.map((p) => this.stores.sync.syncWith(p))), new Promise((r) => setTimeout(r, timeoutMs))])
   }
 
   private knownPeers(): { peerId: string; addrs: string[] }[] {

@@ -28,6 +28,9 @@ interface AgentFlags {
   raftSnapshotEntries?: string
   rescheduleAfter: string
   placement: string
+  serviceAddress: string
+  dns: string
+  hostPortRange: string
   forceNewCluster?: boolean
   testHooks?: boolean
 }
@@ -85,12 +88,25 @@ export function agentConfigFromFlags(flags: AgentFlags, env: NodeJS.ProcessEnv =
       ...(flags.raftSnapshotEntries !== undefined ? { snapshotEntries: positiveInt(flags.raftSnapshotEntries, '--raft-snapshot-entries') } : {}),
     },
     forceNewCluster: flags.forceNewCluster === true,
+    services: {
+      bindAddress: flags.serviceAddress ?? '0.0.0.0',
+      dns: flags.dns === undefined || flags.dns === '' ? base.services.dns : flags.dns === 'off' ? undefined : parseHostPort(flags.dns, '--dns'),
+    },
     workloads: {
       ...base.workloads,
+      hostPortRange: portRangeOf(flags.hostPortRange ?? '30000-32767'),
       rescheduleAfterMs: parseDuration(flags.rescheduleAfter ?? '2s', '--reschedule-after'),
       placement: placementOf(flags.placement ?? 'spread'),
     },
   }
+}
+
+function portRangeOf(text: string): { min: number; max: number } {
+  const m = /^(\d+)-(\d+)$/.exec(text.trim())
+  const min = Number(m?.[1])
+  const max = Number(m?.[2])
+  if (m === null || min < 1 || max > 65535 || min > max) throw new ConfigError(`--host-port-range: expected MIN-MAX within 1-65535, got "${text}"`)
+  return { min, max }
 }
 
 function placementOf(text: string): 'spread' | 'binpack' {
@@ -126,6 +142,9 @@ export function registerAgentCommand(program: Command): void {
     .option('--voter-replace-after <duration>', 'autopilot replaces a raft voter that stays down this long', '20s')
     .option('--reschedule-after <duration>', 'reschedule the pods of a node that stays down this long', '2s')
     .option('--placement <strategy>', 'spread (least allocated) or binpack (most allocated)', 'spread')
+    .option('--host-port-range <min-max>', 'host ports handed out to container ports without a fixed hostPort', '30000-32767')
+    .option('--service-address <ip>', 'address the service proxy listens on for every service port', '0.0.0.0')
+    .option('--dns <host:port|off>', 'service DNS server answering NAME.NS.svc.shoal', '0.0.0.0:8600')
     .option('--force-new-cluster', 'disaster recovery: restart as the only raft voter, keeping the local log (see README)')
     .addOption(new Option('--test-hooks', 'enable fault-injection endpoints (tests only)').hideHelp())
     .addOption(new Option('--raft-snapshot-entries <n>', 'applied entries between raft snapshots').hideHelp())

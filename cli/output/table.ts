@@ -1,12 +1,25 @@
-/** Left-aligned columns separated by three spaces, as kubectl prints them. */
+/** Column widths that fit the headers and every row. */
+export function columnWidths(headers: readonly string[], rows: readonly (readonly string[])[]): number[] {
+  return headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+}
+
+/** One line of left-aligned cells separated by three spaces, as kubectl prints them. */
+export function formatRow(cells: readonly string[], widths: readonly number[]): string {
+  return cells
+    .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+    .join('   ')
+    .trimEnd()
+}
+
 export function formatTable(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  const line = (cells: string[]): string =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('   ')
-      .trimEnd()
-  return [line(headers), ...rows.map(line)].join('\n')
+  const widths = columnWidths(headers, rows)
+  return [formatRow(headers, widths), ...rows.map((r) => formatRow(r, widths))].join('\n')
+}
+
+/** `a=b,c=d`, or `<none>`: how kubectl shows a label map in one cell. */
+export function labelString(labels: Readonly<Record<string, string>> | undefined): string {
+  const pairs = Object.entries(labels ?? {}).map(([k, v]) => `${k}=${v}`)
+  return pairs.length === 0 ? '<none>' : pairs.join(',')
 }
 
 /** Kubernetes-style short age: 45s, 12m, 3h, 5d. */

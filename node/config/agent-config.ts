@@ -26,11 +26,20 @@ export interface RaftSettings {
 }
 
 export interface WorkloadConfig {
+  /** Host ports this node hands out to container ports without a fixed hostPort. */
+  hostPortRange: { min: number; max: number }
   /** A node down this long has its pods rescheduled elsewhere. */
   rescheduleAfterMs: number
   placement: 'spread' | 'binpack'
   /** First crash-loop back-off; it doubles per crash up to a minute. */
   backoffBaseMs: number
+}
+
+export interface ServicesConfig {
+  /** Where the proxy listens for every service's port on this node. */
+  bindAddress: string
+  /** Service DNS (NAME.NS.svc.shoal); undefined when turned off. */
+  dns: HostPort | undefined
 }
 
 export interface AgentConfig {
@@ -56,6 +65,7 @@ export interface AgentConfig {
   testHooks: boolean
   raft: RaftSettings
   workloads: WorkloadConfig
+  services: ServicesConfig
   /** Disaster recovery: restart as the sole voter of a new configuration, keeping the local log. */
   forceNewCluster: boolean
 }
@@ -77,7 +87,8 @@ export function defaultConfig(): AgentConfig {
     maxBodyBytes: 3 * 1024 * 1024,
     testHooks: false,
     raft: { ...DEFAULT_RAFT },
-    workloads: { rescheduleAfterMs: 2000, placement: 'spread', backoffBaseMs: 1000 },
+    workloads: { hostPortRange: { min: 30000, max: 32767 }, rescheduleAfterMs: 2000, placement: 'spread', backoffBaseMs: 1000 },
+    services: { bindAddress: '0.0.0.0', dns: { host: '0.0.0.0', port: 8600 } },
     forceNewCluster: false,
   }
 }

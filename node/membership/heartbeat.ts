@@ -34,6 +34,15 @@ const heartbeatSchema = z.object({
       member: z.enum(['voter', 'learner', 'none']).optional(),
     })
     .optional(),
+  /** Where this node's service proxy listens, and the service ports it cannot serve. */
+  services: z
+    .object({
+      address: z.string().max(64),
+      conflicts: z.array(z.object({ key: z.string().max(300), port: z.number().int(), reason: z.string().max(32), message: z.string().max(300) })).max(64),
+    })
+    .optional(),
+  /** Host ports this node hands out for container ports without a fixed hostPort. */
+  portRange: z.object({ min: z.number().int().min(1).max(65535), max: z.number().int().min(1).max(65535) }).optional(),
   /** The --bootstrap-expect value this node was started with, for joint formation. */
   bootstrapExpect: z.number().int().min(1).max(7).optional(),
 })

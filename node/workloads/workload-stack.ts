@@ -1,6 +1,6 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { RaftNode } from '../../consensus/driver/raft-node.js'
-import type { ObjectStore, SyncService } from '../../crdt/index.js'
+import type { ObjectStore } from '../../crdt/index.js'
 import type { Startable } from '../../lib/startable.js'
 import type { AllocationTable } from '../allocation/allocation-table.js'
 import type { RouteModule } from '../api/router.js'
@@ -12,7 +12,7 @@ import type { ContainerRuntime } from '../runtime/types.js'
 import type { PlacementStrategy } from '../scheduler/types.js'
 import { StoreEventRecorder } from './events/store-event-recorder.js'
 import { GcLoop } from './leader/gc-loop.js'
-import { LeaderControllers } from './leader/leader-controllers.js'
+import type { LeaderLoop } from '../leader/leader-loop.js'
 import { LifecycleLoop } from './leader/lifecycle-loop.js'
 import { ReplicationLoop } from './leader/replication-loop.js'
 import { SchedulingLoop } from './leader/scheduling-loop.js'
@@ -24,7 +24,6 @@ import { Reconciler } from './reconciler/reconciler.js'
 
 export interface WorkloadComponents {
   store: ObjectStore
-  sync: SyncService
   allocations: AllocationTable
   raft: RaftNode
   runtimes: ContainerRuntime[]
@@ -45,6 +44,8 @@ export interface WorkloadSettings {
 
 export interface WorkloadStack {
   reconciler: Reconciler
+  /** Controllers that run only on the raft leader (the agent activates them). */
+  leaderLoops: LeaderLoop[]
   parts: Startable[]
   routes: RouteModule[]
   views: Record<string, (obj: unknown) => unknown>
@@ -86,15 +87,6 @@ export function createWorkloadStack(c: WorkloadComponents, settings: WorkloadSet
     { rescheduleAfterMs: settings.rescheduleAfterMs },
   )
   const gc = new GcLoop({ store: c.store, allocations: c.allocations, raft: c.raft, logger: logger.child({ component: 'gc' }) })
-  const controllers = new LeaderControllers({
-    raft: c.raft,
-    loops: [scheduling, replication, lifecycle, gc],
-    logger,
-    syncPeers: async () => {
-      const peers = c.host.getPeers()
-      await Promise.race([Promise.allSettled(peers.map((p) => c.sync.syncWith(p))), new Promise((r) => setTimeout(r, 3000))])
-    },
-  })
   const unsubscribes: Array<() => void> = []
   const memberChanged = (): void => {
     scheduling.trigger()
@@ -123,7 +115,8 @@ export function createWorkloadStack(c: WorkloadComponents, settings: WorkloadSet
   }
   return {
     reconciler,
-    parts: [reconciler, controllers, triggers],
+    leaderLoops: [scheduling, replication, lifecycle, gc],
+    parts: [reconciler, triggers],
     routes: [containersRoutes({ runtimes: c.runtimes, nodeName: c.self.name }), podLogRoutes({ store: c.store, allocations: c.allocations, runtimes: c.runtimes, members: c.members, selfId: c.self.id, token: c.token })],
     views: { pods: podView(c.allocations, c.memberTable) },
   }

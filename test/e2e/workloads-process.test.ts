@@ -26,6 +26,7 @@ async function startCluster(n: number): Promise<ProcessAgent[]> {
     const first = agents[0]
     const a = new ProcessAgent({
       name: `w${i}`,
+      serviceAddress: `127.0.0.${i}`,
       dataDir: join(root, `w${i}`),
       args: ARGS,
       ...(first !== undefined ? { join: [first.p2pHostPort], clusterKeyFile: join(root, 'w1', 'cluster.key') } : {}),

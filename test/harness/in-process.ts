@@ -9,11 +9,19 @@ import { createLogger, silentLogger } from '../../node/logger.js'
 import { TestApi } from './api.js'
 import { killProcessContainers } from './containers.js'
 
+/** A disjoint host-port range per test agent (keyed by its 127.0.0.N address). */
+export function portSlice(serviceAddress: string | undefined): { min: number; max: number } {
+  const n = Number(serviceAddress?.split('.')[3] ?? '1')
+  return { min: 30000 + (n - 1) * 200, max: 30000 + n * 200 - 1 }
+}
+
 /** Timings for tests: failure detection in about a second instead of five. */
 export const FAST_TIMING = { heartbeatMs: 200, suspectMs: 700, downMs: 1200, forgetMs: 60_000 }
 
 export interface TestAgentOptions {
   name: string
+  /** Loopback address for this agent's service proxy (127.0.0.N). */
+  serviceAddress?: string
   dataDir?: string
   join?: string[]
   clusterKeyFile?: string
@@ -64,6 +72,10 @@ export class TestAgent {
       timing: { ...FAST_TIMING },
       // Tests that want Docker ask for it; the process runtime needs nothing on the machine.
       runtime: 'process',
+      // Agents share this machine: each proxies services on its own loopback address.
+      services: { bindAddress: o.serviceAddress ?? '127.0.0.1', dns: { host: '127.0.0.1', port: 0 } },
+      // ...and its own slice of host ports, as separate machines would not share one port space.
+      workloads: { ...defaultConfig().workloads, ...o.config?.workloads, hostPortRange: portSlice(o.serviceAddress) },
       ...(o.clusterKeyFile !== undefined ? { clusterKeyFile: o.clusterKeyFile } : {}),
       ...o.config,
     }
@@ -133,6 +145,7 @@ export class TestCluster {
     const seeds = opts.via ?? (this.agents.length > 0 ? [this.agents[0]!] : [])
     const agent = new TestAgent({
       name,
+      serviceAddress: opts.serviceAddress ?? `127.0.0.${this.agents.length + 1}`,
       dataDir: opts.dataDir ?? join(this.root, name),
       join: opts.join ?? seeds.map((s) => s.p2pHostPort),
       ...(opts.clusterKeyFile !== undefined

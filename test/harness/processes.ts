@@ -5,7 +5,7 @@ import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { TestApi } from './api.js'
 import { killProcessContainers } from './containers.js'
-import { FAST_TIMING } from './in-process.js'
+import { FAST_TIMING, portSlice } from './in-process.js'
 import { cliPath } from '../../lib/repo-root.js'
 import { waitFor } from './wait.js'
 
@@ -16,6 +16,8 @@ export interface ProcessAgentOptions {
   clusterKeyFile?: string
   args?: string[]
   env?: Record<string, string>
+  /** Loopback address for this agent's service proxy (127.0.0.N), so agents on one machine do not clash. */
+  serviceAddress?: string
   /** Use the agent's default failure-detection timings instead of the fast test ones. */
   defaultTiming?: boolean
 }
@@ -74,6 +76,9 @@ export class ProcessAgent {
       '--log-level', process.env['SHOAL_TEST_LOG'] ?? 'info',
       '--test-hooks',
       ...((o.args ?? []).includes('--runtime') ? [] : ['--runtime', 'process']),
+      ...((o.args ?? []).includes('--service-address') ? [] : ['--service-address', o.serviceAddress ?? '127.0.0.1']),
+      '--dns', '127.0.0.1:0',
+      ...((o.args ?? []).includes('--host-port-range') ? [] : ['--host-port-range', `${portSlice(o.serviceAddress).min}-${portSlice(o.serviceAddress).max}`]),
       ...(o.join ?? []).flatMap((j) => ['--join', j]),
       ...(o.clusterKeyFile !== undefined ? ['--cluster-key', o.clusterKeyFile] : []),
       ...(o.args ?? []),

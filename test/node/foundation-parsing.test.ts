@@ -59,6 +59,9 @@ describe('addresses and flags', () => {
       voterReplaceAfter: '7s',
       rescheduleAfter: '3s',
       placement: 'binpack',
+      serviceAddress: '127.0.0.9',
+      dns: 'off',
+      hostPortRange: '31000-31099',
       memory: '2Gi',
       cpu: '1500',
     }
@@ -67,6 +70,8 @@ describe('addresses and flags', () => {
     expect(c.memoryBytes).toBe(2 * 2 ** 30)
     expect(c.raft.voterReplaceMs).toBe(7000)
     expect(c.workloads).toMatchObject({ rescheduleAfterMs: 3000, placement: 'binpack' })
+    expect(c.services).toEqual({ bindAddress: '127.0.0.9', dns: undefined })
+    expect(c.workloads.hostPortRange).toEqual({ min: 31000, max: 31099 })
     expect(c.cpuMillis).toBe(1500)
     expect(c.clusterKeyText).toBe('ab'.repeat(32))
     expect(() => agentConfigFromFlags({ ...flags, runtime: 'lxc' }, {})).toThrow(ConfigError)

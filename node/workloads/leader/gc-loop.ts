@@ -6,7 +6,7 @@ import type { AbsenceLog } from '../../controllers/index.js'
 import { collectGarbage, noteAbsences } from '../../controllers/index.js'
 import type { Logger } from '../../logger.js'
 import type { Pod } from '../../objects/pod.js'
-import { LeaderLoop } from './leader-loop.js'
+import { LeaderLoop } from '../../leader/leader-loop.js'
 
 export interface GcLoopComponents {
   store: ObjectStore

@@ -6,7 +6,7 @@ import { nodeLifecycle } from '../../controllers/index.js'
 import type { Logger } from '../../logger.js'
 import type { Member } from '../../membership/member-table.js'
 import type { EventSink } from '../events/event-sink.js'
-import { LeaderLoop } from './leader-loop.js'
+import { LeaderLoop } from '../../leader/leader-loop.js'
 
 export interface LifecycleLoopComponents {
   allocations: AllocationTable

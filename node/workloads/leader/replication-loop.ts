@@ -8,7 +8,7 @@ import type { Logger } from '../../logger.js'
 import type { MemberTable } from '../../membership/member-table.js'
 import type { Pod, ReplicationController } from '../../objects/pod.js'
 import type { EventSink, ObjectRef } from '../events/event-sink.js'
-import { LeaderLoop } from './leader-loop.js'
+import { LeaderLoop } from '../../leader/leader-loop.js'
 
 export interface ReplicationLoopComponents {
   store: ObjectStore

@@ -11,7 +11,7 @@ import { schedule } from '../../scheduler/index.js'
 import type { Allocation, PlacementStrategy, SchedulerNode } from '../../scheduler/types.js'
 import type { EventSink } from '../events/event-sink.js'
 import { podRef } from '../events/event-sink.js'
-import { LeaderLoop } from './leader-loop.js'
+import { LeaderLoop } from '../../leader/leader-loop.js'
 import { HOSTNAME_LABEL, toPendingPod } from '../../controllers/index.js'
 
 export interface SchedulingLoopComponents {
@@ -38,6 +38,7 @@ export function schedulerNodeOf(m: Member): SchedulerNode {
     runtimes: hb.runtimes,
     labels: { 'kubernetes.io/hostname': hb.name, ...hb.labels, [HOSTNAME_LABEL]: hb.name },
     allocatable: hb.allocatable,
+    ...(hb.portRange !== undefined ? { portRange: hb.portRange } : {}),
   }
 }
 

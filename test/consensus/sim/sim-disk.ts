@@ -5,6 +5,7 @@
 import type { Prng } from '../../../lib/prng.js'
 import type { ConfState, Entry, HardState, Snapshot } from '../../../consensus/core/types.js'
 import { MemoryStorage } from '../../../consensus/storage/memory-storage.js'
+import { persistReady } from '../core/harness/persist-ready.js'
 
 export type DiskWrite =
   | { kind: 'ready'; snapshot: Snapshot | undefined; entries: Entry[]; hardState: HardState | undefined }
@@ -65,9 +66,7 @@ export class SimDisk {
 /** Apply a write to a storage (the node's in-memory storage gets the same writes at once). */
 export function applyWrite(s: MemoryStorage, w: DiskWrite): void {
   if (w.kind === 'ready') {
-    if (w.snapshot !== undefined) s.installSnapshot(w.snapshot)
-    s.append(w.entries)
-    if (w.hardState !== undefined) s.setHardState(w.hardState)
+    persistReady(s, w)
   } else {
     if (w.index > s.snapshot().metadata.index && w.index <= s.lastIndex() && w.index >= s.firstIndex() - 1) {
       s.makeSnapshot(w.index, w.confState, w.data)

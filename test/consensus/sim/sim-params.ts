@@ -36,6 +36,11 @@ export interface SimParams {
   pRead: number
   /** Probability that a Ready is interrupted by a crash at a random point. */
   pReadyCrash: number
+  /**
+   * Probability that a newly elected leader is crashed or cut off moments later, before its
+   * no-op commits: the window where Raft's old-term commit rule (Figure 8) matters.
+   */
+  pStrikeNewLeader: number
 }
 
 export type SimOverrides = Partial<Pick<SimParams, 'voters' | 'spares' | 'steps' | 'livenessTicks'>>
@@ -87,6 +92,7 @@ export function paramsForSeed(seed: number, overrides: SimOverrides = {}): SimPa
     pTransfer: p.pick([0, 0.01, 0.03]),
     pRead: p.pick([0, 0.05, 0.2]),
     pReadyCrash: p.pick([0, 0.002, 0.01]),
+    pStrikeNewLeader: p.pick([0, 0.1, 0.3]),
   }
 }
 

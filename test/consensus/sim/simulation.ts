@@ -23,6 +23,7 @@ type SimEvent =
   | { kind: 'ready'; node: SimNode; epoch: number }
   | { kind: 'finish-ready'; node: SimNode; epoch: number; crashAt: CrashPoint | undefined }
   | { kind: 'report'; from: NodeId; to: NodeId; snapshot: boolean; ok: boolean }
+  | { kind: 'strike'; node: SimNode; epoch: number }
   | { kind: 'chaos' }
   | { kind: 'liveness' }
 
@@ -69,6 +70,8 @@ export class Simulation implements SimNodeHost {
   proposalSeq = 0
   readSeq = 0
   private readonly queue = new EventQueue<SimEvent>()
+  /** Highest term seen with a leader, to notice new leaders. */
+  private leaderTerm = 0
   private trace = 0x811c9dc5
   private liveness: LivenessPhase | undefined = undefined
   private done = false
@@ -190,6 +193,13 @@ export class Simulation implements SimNodeHost {
         this.scheduleReady(n)
         return
       }
+      case 'strike': {
+        const n = ev.node
+        if (!n.alive || n.epoch !== ev.epoch || this.liveness !== undefined) return
+        if (this.prng.chance(0.5)) n.crash()
+        else this.network.split([[n.id], this.nodes.map((x) => x.id).filter((id) => id !== n.id)])
+        return
+      }
       case 'chaos':
         chaosTick(this)
         return
@@ -293,6 +303,12 @@ export class Simulation implements SimNodeHost {
       const rn = n.rawNode!
       const s = rn.basicStatus()
       c.observeRole(s)
+      if (s.role === 'leader' && s.term > this.leaderTerm) {
+        this.leaderTerm = s.term
+        if (this.liveness === undefined && this.prng.chance(this.params.pStrikeNewLeader)) {
+          this.queue.push(this.now + this.prng.int(1, 2 * TICK), { kind: 'strike', node: n, epoch: n.epoch })
+        }
+      }
       const log = rn.logView()
       c.observeCommit(n.id, s, log, n.check)
       c.observeLeader(n.id, s, log, n.check)

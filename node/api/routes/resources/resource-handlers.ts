@@ -5,6 +5,7 @@ import { apiVersionOf } from '../../resources/registry.js'
 import type { MethodHandlers } from '../../router.js'
 import type { OpenWatches } from '../watch-response.js'
 import { bodyOf, listQueryOf, mergePatchOf } from './request-input.js'
+import { fieldTerm } from './resource-paths.js'
 import type { ListQuery } from './request-input.js'
 import type { ResourceReader } from './resource-reader.js'
 import type { ResourceWriter } from './resource-writer.js'
@@ -63,7 +64,7 @@ export function itemHandlers(parts: ResourceParts): MethodHandlers {
       const { namespace, name } = target(req)
       const q = listQueryOf(req)
       if (!q.watch) return reader.get(namespace, name)
-      const byName = `metadata.name=${name.replace(/[\\,=]/g, (c) => `\\${c}`)}`
+      const byName = fieldTerm('metadata.name', name)
       return listOrWatch(parts, req, reply, namespace, { ...q, fieldSelector: q.fieldSelector ? `${byName},${q.fieldSelector}` : byName })
     },
   }

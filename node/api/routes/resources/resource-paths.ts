@@ -24,3 +24,8 @@ export function itemPath(def: ResourceDef, namespace: string | undefined, name: 
 
 /** Identity encoder for fastify route patterns (`:namespace`, `:name`). */
 export const raw: Encode = (segment) => segment
+
+/** One `field=value` field-selector term, with the value escaped (`\,`, `\=`, `\\`). */
+export function fieldTerm(field: string, value: string): string {
+  return `${field}=${value.replace(/[\\,=]/g, (c) => `\\${c}`)}`
+}

@@ -10,6 +10,7 @@ import { emptyConfState } from '../../../../consensus/core/types.js'
 import { MemoryStorage } from '../../../../consensus/storage/memory-storage.js'
 import type { CommandArg, TestBlock } from './datadriven.js'
 import { describeEntry, describeMessage, describeReady, describeStatus } from './describe.js'
+import { persistReady } from './persist-ready.js'
 import { argVal, nodeId, parseConfChange } from './script-args.js'
 
 type Level = 'debug' | 'info' | 'warn' | 'none'
@@ -238,9 +239,7 @@ export class InteractionEnv {
 
   /** The driver's job, in Raft's order: persist, send, apply, advance. */
   private handleReady(n: EnvNode, rd: ReturnType<RawNode['ready']>): void {
-    if (rd.snapshot !== undefined) n.storage.installSnapshot(rd.snapshot)
-    n.storage.append(rd.entries)
-    if (rd.hardState !== undefined) n.storage.setHardState(rd.hardState)
+    persistReady(n.storage, rd)
     for (const m of rd.messages) {
       if (this.cut.has(`${m.from}|${m.to}`)) continue
       this.messages.push(m)

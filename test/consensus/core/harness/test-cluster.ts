@@ -9,6 +9,7 @@ import type { BasicStatus, RaftStatus } from '../../../../consensus/core/status.
 import type { ConfState, Entry, HardState, Message, NodeId } from '../../../../consensus/core/types.js'
 import { emptyConfState } from '../../../../consensus/core/types.js'
 import { MemoryStorage } from '../../../../consensus/storage/memory-storage.js'
+import { persistReady } from './persist-ready.js'
 
 export interface TestNode {
   id: NodeId
@@ -104,9 +105,7 @@ export class TestCluster {
     if (!n.rn.hasReady()) return undefined
     const rd = n.rn.ready()
     n.readies.push(rd)
-    if (rd.snapshot !== undefined) n.storage.installSnapshot(rd.snapshot)
-    n.storage.append(rd.entries)
-    if (rd.hardState !== undefined) n.storage.setHardState(rd.hardState)
+    persistReady(n.storage, rd)
     this.queue.push(...rd.messages)
     if (rd.snapshot !== undefined) {
       n.appliedIndex = rd.snapshot.metadata.index

@@ -1,5 +1,5 @@
-import { SerialRunner } from '../../../lib/serial-runner.js'
-import type { Logger } from '../../logger.js'
+import { SerialRunner } from '../../lib/serial-runner.js'
+import type { Logger } from '../logger.js'
 
 /**
  * A level-triggered control loop: `run()` reads the current state and acts on the difference.

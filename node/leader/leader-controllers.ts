@@ -1,7 +1,7 @@
-import type { SoftState } from '../../../consensus/core/ready.js'
-import type { RaftNode } from '../../../consensus/driver/raft-node.js'
-import type { Startable } from '../../../lib/startable.js'
-import type { Logger } from '../../logger.js'
+import type { SoftState } from '../../consensus/core/ready.js'
+import type { RaftNode } from '../../consensus/driver/raft-node.js'
+import type { Startable } from '../../lib/startable.js'
+import type { Logger } from '../logger.js'
 import type { LeaderLoop } from './leader-loop.js'
 
 export interface LeaderControllersComponents {

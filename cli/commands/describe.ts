@@ -1,0 +1,27 @@
+import type { Command } from 'commander'
+import type { ConnectionOptions } from '../client.js'
+import { CliError } from '../client.js'
+import type { ApiList, ApiObject } from '../output/api-object.js'
+import { describeObject } from '../printers/describe.js'
+import { connect } from './common/connect.js'
+import { fieldTerm, itemPath, kindAndNames, listPath, namespaceOf, resolveKind } from './common/resource-target.js'
+
+export function registerDescribeCommand(program: Command, connection: () => ConnectionOptions): void {
+  program
+    .command('describe')
+    .description('show one object in detail, with its events')
+    .argument('<kind>', 'kind of the object, or kind/name')
+    .argument('[name]', 'name of the object')
+    .option('-n, --namespace <ns>', 'namespace (default: default)')
+    .action(async (kindArg: string, nameArg: string | undefined, flags: { namespace?: string }) => {
+      const { def, names } = kindAndNames(kindArg, nameArg === undefined ? [] : [nameArg])
+      const name = names[0]
+      if (name === undefined) throw new CliError(`give the name of the ${def.singular} to describe`)
+      const namespace = def.namespaced ? namespaceOf(flags) : undefined
+      const client = await connect(connection)
+      const obj = await client.get<ApiObject>(itemPath(def, namespace, name))
+      const involved = `${fieldTerm('involvedObject.kind', def.kind)},${fieldTerm('involvedObject.name', name)}`
+      const events = await client.get<ApiList>(listPath(resolveKind('events'), namespace, { fieldSelector: involved }))
+      process.stdout.write(`${describeObject(def.plural, obj, events.items)}\n`)
+    })
+}

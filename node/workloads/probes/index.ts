@@ -1,0 +1,5 @@
+export { ProbeManager } from './probe-manager.js'
+export type { ProbeManagerComponents, ProbeManagerInit, SyncedContainer, SyncedPod } from './probe-manager.js'
+export { runProbe } from './run-probe.js'
+export { resolveProbePort, ProbePortNotFoundError } from './probe-port.js'
+export type { ProbeKind, ProbeResult, ProbeTarget } from './probe-types.js'

@@ -1,0 +1,93 @@
+import { createSocket } from 'node:dgram'
+import dnsPacket from 'dns-packet'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { connectRefused, HTTP_POD_COMMAND, httpGet } from '../harness/http-pod.js'
+import { TestCluster } from '../harness/in-process.js'
+import { waitFor } from '../harness/wait.js'
+import { podsOf } from '../harness/workloads.js'
+
+let cluster: TestCluster
+const SVC_PORT = 18080
+
+function webRc(replicas: number): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'ReplicationController',
+    metadata: { name: 'web' },
+    spec: {
+      replicas,
+      selector: { app: 'web' },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: {
+          runtimeClassName: 'process',
+          terminationGracePeriodSeconds: 2,
+          containers: [{ name: 'main', command: HTTP_POD_COMMAND, ports: [{ name: 'http', containerPort: 8080 }] }],
+        },
+      },
+    },
+  }
+}
+
+beforeAll(async () => {
+  cluster = await TestCluster.start(3, { config: { raft: { tickMs: 20, electionTicks: 10, voterReplaceMs: 30_000, snapshotEntries: 10_000 } } })
+  const api = cluster.agents[0]!.api
+  await waitFor(async () => (await api.ok<{ raft: { voters: string[] } }>('/shoal/v1/cluster')).raft.voters.length === 3, { timeoutMs: 20_000 })
+  expect((await api.request('POST', '/api/v1/namespaces/default/replicationcontrollers', webRc(3))).status).toBe(201)
+  const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: SVC_PORT, targetPort: 'http' }] } }
+  expect((await api.request('POST', '/api/v1/namespaces/default/services', svc)).status).toBe(201)
+  await waitFor(async () => (await podsOf(api, 'app=web')).filter((p) => p.phase === 'Running' && p.ready).length === 3, { timeoutMs: 30_000, message: 'web running' })
+})
+
+afterAll(async () => {
+  await cluster?.close()
+})
+
+describe('services (in-process agents)', () => {
+  it('serves endpoints with each ready pod\'s host IP and allocated port', async () => {
+    const ep = await waitFor(async () => {
+      const e = await cluster.agents[1]!.api.ok<{ subsets: { addresses: { ip: string; targetRef: { name: string } }[]; ports: { port: number }[] }[] }>(
+        '/api/v1/namespaces/default/endpoints/web',
+      )
+      return e.subsets.flatMap((s) => s.addresses).length === 3 ? e : undefined
+    }, { message: 'three endpoint addresses' })
+    const ports = ep.subsets.flatMap((s) => s.ports.map((p) => p.port))
+    expect(ports.every((p) => p >= 30000 && p <= 32767)).toBe(true)
+  })
+
+  it('each node\'s proxy reaches all three backends', async () => {
+    for (const a of cluster.agents) {
+      const host = a.options.serviceAddress!
+      const seen = await waitFor(async () => {
+        const names = new Set<string>()
+        for (let i = 0; i < 12; i++) names.add((await httpGet(host, SVC_PORT)).body)
+        return names.size === 3 ? names : undefined
+      }, { message: `all backends via ${host}` })
+      expect([...seen].every((n) => n.startsWith('web-'))).toBe(true)
+    }
+  })
+
+  it('a service that selects nothing refuses connections cleanly', async () => {
+    const api = cluster.agents[0]!.api
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'nobody' }, spec: { selector: { app: 'nothing' }, ports: [{ port: 18081 }] } }
+    expect((await api.request('POST', '/api/v1/namespaces/default/services', svc)).status).toBe(201)
+    await new Promise((r) => setTimeout(r, 500))
+    expect(await connectRefused('127.0.0.1', 18081)).toBe(true)
+  })
+
+  it('answers NAME.NS.svc.shoal with the nodes that proxy it', async () => {
+    const agent = cluster.agents[0]!.agent
+    const port = agent.services.dns!.address()!.port
+    const socket = createSocket('udp4')
+    const answer = await waitFor(async () => {
+      const reply = await new Promise<dnsPacket.Packet>((resolve, reject) => {
+        socket.once('message', (msg) => resolve(dnsPacket.decode(msg)))
+        socket.send(dnsPacket.encode({ type: 'query', id: 7, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: 'A', name: 'web.default.svc.shoal' }] }), port, '127.0.0.1', (e) => e && reject(e))
+      })
+      const ips = (reply.answers ?? []).map((a) => (a as { data: string }).data).sort()
+      return ips.length === 3 ? ips : undefined
+    }, { message: 'three A records' })
+    socket.close()
+    expect(answer).toEqual(['127.0.0.1', '127.0.0.2', '127.0.0.3'])
+  })
+})
