@@ -40,9 +40,8 @@ describe('shoal commands', () => {
     expect(refused.code).toBe(1)
     expect(refused.stderr).toBe("shoal: 'tier' already has a value (front), and --overwrite is false\n")
     expect(labels('labelled')?.['tier']).toBe('front')
-    const [overwrite, remove] = [await runCli(agent, ['label', 'pods', 'labelled', 'tier=back', '--overwrite']), await runCli(agent, ['label', 'pods', 'labelled', 'track-'])]
-    expect(overwrite.code).toBe(0)
-    expect(remove.code).toBe(0)
+    const both = await runCli(agent, ['label', 'pods', 'labelled', 'tier=back', 'track-', '--overwrite'])
+    expect(both).toMatchObject({ code: 0, stdout: 'pod/labelled labeled\n' })
     expect(labels('labelled')).toEqual({ app: 'web', tier: 'back' })
   })
 
@@ -61,8 +60,10 @@ describe('shoal commands', () => {
     const scaled = await runCli(agent, ['scale', 'rc', 'scaled', '--replicas', '3'])
     expect(scaled).toMatchObject({ code: 0, stdout: 'replicationcontroller/scaled scaled\n' })
     expect((agent.agent.store.get('replicationcontrollers', 'default', 'scaled')?.spec as { replicas: number }).replicas).toBe(3)
-    await runCli(agent, ['scale', 'rc', 'scaled', '--replicas', '0'])
-    const run = await runCli(agent, ['run', 'hello', '--command', 'python3 -m http.server $PORT', '--port', '8000', '--replicas', '0', '--labels', 'team=a'])
+    const [, run] = await Promise.all([
+      runCli(agent, ['scale', 'rc/scaled', '--replicas', '0']),
+      runCli(agent, ['run', 'hello', '--command', 'python3 -m http.server $PORT', '--port', '8000', '--replicas', '0', '--labels', 'team=a']),
+    ])
     expect(run).toMatchObject({ code: 0, stdout: 'replicationcontroller/hello created\n' })
     const created = agent.agent.store.get('replicationcontrollers', 'default', 'hello')!
     expect(created.metadata.labels).toEqual({ run: 'hello', team: 'a' })

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { cliPath } from '../../lib/repo-root.js'
 import type { TestAgent } from '../harness/in-process.js'
 
@@ -13,10 +15,13 @@ function args(agent: TestAgent, argv: readonly string[]): string[] {
   return [cliPath(), '--server', agent.agent.apiUrl, '--token', agent.agent.token, ...argv]
 }
 
+/** Node's on-disk compile cache makes each of the many short CLI runs start about a third faster. */
+const env = { ...process.env, NODE_COMPILE_CACHE: join(tmpdir(), 'shoal-test-compile-cache') }
+
 /** Run the built `shoal` CLI against an in-process agent, as a user would from a shell. */
 export function runCli(agent: TestAgent, argv: readonly string[], stdin?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args(agent, argv), { stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, args(agent, argv), { stdio: ['pipe', 'pipe', 'pipe'], env })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
@@ -33,7 +38,7 @@ export class CliStream {
   private out = ''
 
   constructor(agent: TestAgent, argv: readonly string[]) {
-    this.child = spawn(process.execPath, args(agent, argv), { stdio: ['ignore', 'pipe', 'pipe'] })
+    this.child = spawn(process.execPath, args(agent, argv), { stdio: ['ignore', 'pipe', 'pipe'], env })
     this.child.stdout!.setEncoding('utf8').on('data', (d: string) => (this.out += d))
   }
 

@@ -3,8 +3,8 @@ import { connect } from 'node:net'
 
 /**
  * A process-runtime container command: a small HTTP server on $PORT that answers with its pod name,
- * so a test can see which replica served a request. `/healthz` answers 200 unless the file named by
- * $UNHEALTHY_FILE exists (tests create it to flip a probe); POST bodies are echoed back.
+ * so a test can see which replica served a request. `/healthz` answers 200 unless a file named after
+ * the pod exists in $UNHEALTHY_DIR (tests create it to flip a probe); POST bodies are echoed back.
  */
 export const HTTP_POD_COMMAND = [
   'python3',
@@ -20,8 +20,9 @@ class H(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
     def do_GET(self):
         if self.path == '/healthz':
-            bad = os.environ.get('UNHEALTHY_FILE')
-            return self.reply(500 if bad and os.path.exists(bad) else 200, b'health')
+            d = os.environ.get('UNHEALTHY_DIR')
+            bad = d is not None and os.path.exists(os.path.join(d, os.environ['POD_NAME']))
+            return self.reply(500 if bad else 200, b'health')
         self.reply(200, os.environ['POD_NAME'].encode())
     def do_POST(self):
         n = int(self.headers.get('content-length', '0'))

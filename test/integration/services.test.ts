@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram'
 import dnsPacket from 'dns-packet'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connectRefused, HTTP_POD_COMMAND, httpGet } from '../harness/http-pod.js'
+import { connectRefused, HTTP_POD_COMMAND, httpGet, httpRequest } from '../harness/http-pod.js'
 import { TestCluster } from '../harness/in-process.js'
 import { waitFor } from '../harness/wait.js'
 import { podsOf } from '../harness/workloads.js'
@@ -67,6 +67,15 @@ describe('services (in-process agents)', () => {
     }
   })
 
+  it('passes a 10 MB body through the proxy intact', async () => {
+    const { createHash, randomBytes } = await import('node:crypto')
+    const body = randomBytes(10 * 1024 * 1024)
+    const r = await httpRequest('127.0.0.3', SVC_PORT, { method: 'POST', path: '/echo', body })
+    expect(r.status).toBe(200)
+    expect(r.body.length).toBe(body.length)
+    expect(createHash('sha256').update(r.body).digest('hex')).toBe(createHash('sha256').update(body).digest('hex'))
+  })
+
   it('a service that selects nothing refuses connections cleanly', async () => {
     const api = cluster.agents[0]!.api
     const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'nobody' }, spec: { selector: { app: 'nothing' }, ports: [{ port: 18081 }] } }
@@ -89,5 +98,83 @@ describe('services (in-process agents)', () => {
     }, { message: 'three A records' })
     socket.close()
     expect(answer).toEqual(['127.0.0.1', '127.0.0.2', '127.0.0.3'])
+  })
+})
+
+describe('health checks behind a service', () => {
+  const dir = `/tmp/shoal-unhealthy-${process.pid}`
+
+  function probedRc(name: string, replicas: number, probes: Record<string, unknown>): Record<string, unknown> {
+    return {
+      apiVersion: 'v1',
+      kind: 'ReplicationController',
+      metadata: { name },
+      spec: {
+        replicas,
+        selector: { app: name },
+        template: {
+          metadata: { labels: { app: name } },
+          spec: {
+            runtimeClassName: 'process',
+            terminationGracePeriodSeconds: 1,
+            containers: [
+              { name: 'main', command: HTTP_POD_COMMAND, env: [{ name: 'UNHEALTHY_DIR', value: dir }], ports: [{ name: 'http', containerPort: 8080 }], ...probes },
+            ],
+          },
+        },
+      },
+    }
+  }
+
+  const probe = { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1, failureThreshold: 1 }
+
+  it('a pod failing readiness leaves the rotation and comes back when it passes', async () => {
+    const { mkdir, writeFile, rm } = await import('node:fs/promises')
+    await mkdir(dir, { recursive: true })
+    const api = cluster.agents[0]!.api
+    expect((await api.request('POST', '/api/v1/namespaces/default/replicationcontrollers', probedRc('rdy', 3, { readinessProbe: probe }))).status).toBe(201)
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'rdy' }, spec: { selector: { app: 'rdy' }, ports: [{ port: 18082, targetPort: 'http' }] } }
+    expect((await api.request('POST', '/api/v1/namespaces/default/services', svc)).status).toBe(201)
+    const pods = await waitFor(async () => {
+      const p = await podsOf(api, 'app=rdy')
+      return p.length === 3 && p.every((x) => x.ready) ? p : undefined
+    }, { timeoutMs: 30_000, message: 'rdy pods ready' })
+    const sick = pods[0]!.name
+    const names = async (): Promise<Set<string>> => {
+      const seen = new Set<string>()
+      for (let i = 0; i < 12; i++) seen.add((await httpGet('127.0.0.2', 18082)).body)
+      return seen
+    }
+    await waitFor(async () => (await names()).size === 3, { message: 'all three serve' })
+    await writeFile(`${dir}/${sick}`, '')
+    await waitFor(async () => !(await podsOf(api, 'app=rdy')).find((p) => p.name === sick)!.ready, { message: 'sick pod not ready' })
+    await waitFor(async () => {
+      const seen = await names()
+      return seen.size === 2 && !seen.has(sick)
+    }, { message: 'sick pod out of rotation' })
+    await rm(`${dir}/${sick}`)
+    await waitFor(async () => (await names()).has(sick), { message: 'pod back in rotation' })
+  })
+
+  it('a liveness failure restarts the container, counted and reported', async () => {
+    const { mkdir, writeFile, rm } = await import('node:fs/promises')
+    await mkdir(dir, { recursive: true })
+    const api = cluster.agents[0]!.api
+    expect((await api.request('POST', '/api/v1/namespaces/default/replicationcontrollers', probedRc('live', 1, { livenessProbe: { ...probe, failureThreshold: 2 } }))).status).toBe(201)
+    const [pod] = await waitFor(async () => {
+      const p = await podsOf(api, 'app=live')
+      return p.length === 1 && p[0]!.phase === 'Running' ? p : undefined
+    }, { timeoutMs: 30_000, message: 'live pod running' })
+    await writeFile(`${dir}/${pod!.name}`, '')
+    await waitFor(async () => (await podsOf(api, 'app=live'))[0]!.restarts >= 1, { timeoutMs: 20_000, message: 'restarted after failing liveness' })
+    await rm(`${dir}/${pod!.name}`)
+    const events = await api.ok<{ items: { reason: string; message: string; involvedObject: { name: string } }[] }>('/api/v1/namespaces/default/events')
+    const mine = events.items.filter((e) => e.involvedObject.name === pod!.name)
+    expect(mine.some((e) => e.reason === 'Unhealthy' && /Liveness probe failed/.test(e.message))).toBe(true)
+    expect(mine.some((e) => e.reason === 'Killing')).toBe(true)
+    await waitFor(async () => {
+      const p = (await podsOf(api, 'app=live'))[0]!
+      return p.phase === 'Running' && p.ready
+    }, { timeoutMs: 20_000, message: 'healthy again' })
   })
 })

@@ -16,6 +16,7 @@ import { planContainers } from './container-plan.js'
 import type { NodeFacts } from './container-env.js'
 import { containerSpecFor } from './container-env.js'
 import { podStatusFor } from './pod-status.js'
+import { ProbeManager } from '../probes/probe-manager.js'
 import type { BackoffPolicy } from './restart-tracker.js'
 import { RestartTracker } from './restart-tracker.js'
 
@@ -27,8 +28,6 @@ export interface ReconcilerComponents {
   logger: Logger
   /** This node: its peer id, name and IP. */
   self: { id: string } & NodeFacts
-  /** Readiness of a pod's container from probes (issue 6); default: running means ready. */
-  readiness?: (podUid: string, container: string) => boolean
 }
 
 export interface ReconcilerInit {
@@ -36,6 +35,8 @@ export interface ReconcilerInit {
   backoff?: Partial<BackoffPolicy>
   /** Grace for containers of pods whose object is gone and whose spec was never seen. */
   defaultGraceSeconds?: number
+  /** Scales probe periods and delays (tests speed them up). */
+  probeTimeScale?: number
   now?: () => number
 }
 
@@ -61,6 +62,8 @@ export class Reconciler implements Startable {
   private readonly restarts: RestartTracker
   private readonly now: () => number
   private unsubscribes: Array<() => void> = []
+  /** Health probes for the containers this node runs; readiness feeds the pod's Ready condition. */
+  readonly probes: ProbeManager
 
   constructor(
     private readonly components: ReconcilerComponents,
@@ -72,11 +75,21 @@ export class Reconciler implements Startable {
       () => this.sync(),
       (err) => components.logger.error({ err }, 'reconcile failed'),
     )
+    this.probes = new ProbeManager(
+      { logger: components.logger.child({ component: 'probes' }), events: components.events },
+      {
+        defaultHost: components.self.ip,
+        ...(init.probeTimeScale !== undefined ? { timeScale: init.probeTimeScale } : {}),
+        onUnhealthy: (podUid, containerId) => void this.killUnhealthy(podUid, containerId),
+        onChange: () => this.trigger(),
+      },
+    )
   }
 
   start(): void {
     this.stopped = false
     this.runner.enable()
+    this.probes.start()
     const { allocations, store, self } = this.components
     this.unsubscribes = [
       allocations.subscribe((c) => {
@@ -93,6 +106,7 @@ export class Reconciler implements Startable {
     clearInterval(this.timer)
     for (const u of this.unsubscribes) u()
     await this.runner.disable()
+    await this.probes.stop()
   }
 
   /** Run a sync soon; syncs never overlap. */
@@ -104,6 +118,16 @@ export class Reconciler implements Startable {
     const actual = await this.listAll()
     const desired = this.desired()
     await this.fence(actual, desired)
+    // Probes first, so the statuses written below carry this round's readiness.
+    this.probes.sync(
+      [...desired.values()].map((d) => ({
+        pod: d.pod,
+        binding: d.binding,
+        containers: actual
+          .filter((c) => c.podUid === d.binding.podUid)
+          .map((c) => ({ name: c.containerName, id: c.id, runtime: d.runtime, running: c.state === 'running', ...(c.startedAt !== undefined ? { startedAt: c.startedAt } : {}) })),
+      })),
+    )
     for (const [uid, d] of desired) {
       if (this.busy.has(uid)) continue
       const mine = actual.filter((c) => c.podUid === uid)
@@ -177,6 +201,16 @@ export class Reconciler implements Startable {
     for (const rt of new Set(containers.map(runtime))) await rt?.removePod(uid).catch(() => undefined)
     this.components.logger.info({ pod: `${containers[0]?.namespace}/${containers[0]?.podName}`, containers: containers.length }, 'stopped a pod that is not bound here')
     this.forget(uid)
+  }
+
+  /** A failed liveness (or startup) probe: stop the container; the next sync restarts it. */
+  private async killUnhealthy(podUid: string, containerId: string): Promise<void> {
+    const all = await this.listAll()
+    const c = all.find((x) => x.id === containerId && x.podUid === podUid)
+    const rt = this.components.runtimes.find((r) => r.name === c?.runtime)
+    if (c === undefined || rt === undefined || c.state !== 'running') return
+    await rt.terminate(containerId, this.graceOf.get(podUid) ?? this.init.defaultGraceSeconds ?? 10).catch((err: unknown) => this.components.logger.warn({ err }, 'could not stop an unhealthy container'))
+    this.trigger()
   }
 
   private forget(uid: string): void {
@@ -271,7 +305,6 @@ export class Reconciler implements Startable {
   private async writeStatus(d: Desired, mine: ContainerInfo[]): Promise<void> {
     const { store, self } = this.components
     const uid = d.binding.podUid
-    const readiness = this.components.readiness
     const status: PodStatus = podStatusFor({
       pod: d.pod,
       binding: d.binding,
@@ -280,7 +313,7 @@ export class Reconciler implements Startable {
       actual: mine,
       history: this.restarts.history(uid),
       waiting: this.waiting.get(uid) ?? new Map(),
-      ready: (c) => (readiness === undefined ? true : readiness(uid, c)),
+      ready: (c) => this.probes.ready(uid, c),
       previous: d.pod.status,
       now: new Date(this.now()).toISOString(),
     })
