@@ -32,6 +32,12 @@ const commandSchema = z.discriminatedUnion('op', [
 export type Binding = z.infer<typeof bindingSchema>
 export type AllocationCommand = z.infer<typeof commandSchema>
 
+/**
+ * Bindings the --test-hooks API commits to drive entries through raft. The name is not a valid
+ * namespace, so no user object can collide with it, and controllers leave these bindings alone.
+ */
+export const TEST_HOOK_NAMESPACE = '_debug'
+
 export class InvalidCommandError extends Error {
   override name = 'InvalidCommandError'
 }

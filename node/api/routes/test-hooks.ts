@@ -1,6 +1,6 @@
 import { NotLeaderError } from '../../../consensus/driver/errors.js'
 import type { RaftNode } from '../../../consensus/driver/raft-node.js'
-import { encodeCommand } from '../../allocation/commands.js'
+import { encodeCommand, TEST_HOOK_NAMESPACE } from '../../allocation/commands.js'
 import type { LinkGater } from '../../p2p/link-gater.js'
 import type { Host } from '../../p2p/host.js'
 import { BadRequestError, ServiceUnavailableError } from '../errors.js'
@@ -40,7 +40,7 @@ export function testHookRoutes(components: { gater: LinkGater; host: Host; raft:
         POST: async (req) => {
           const body = req.body as { podUid?: unknown; nodeId?: unknown }
           if (typeof body?.podUid !== 'string' || typeof body.nodeId !== 'string') throw new BadRequestError('expected {"podUid": "...", "nodeId": "..."}')
-          const binding = { podUid: body.podUid, namespace: 'debug', name: body.podUid, nodeId: body.nodeId, nodeName: body.nodeId, cpuMillis: 0, memoryBytes: 0, hostPorts: [], ports: [] }
+          const binding = { podUid: body.podUid, namespace: TEST_HOOK_NAMESPACE, name: body.podUid, nodeId: body.nodeId, nodeName: body.nodeId, cpuMillis: 0, memoryBytes: 0, hostPorts: [], ports: [] }
           try {
             return await components.raft.propose(encodeCommand({ op: 'bind', bindings: [binding] }))
           } catch (err) {

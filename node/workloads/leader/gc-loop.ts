@@ -1,7 +1,7 @@
 import type { RaftNode } from '../../../consensus/driver/raft-node.js'
 import type { ObjectStore } from '../../../crdt/index.js'
 import type { AllocationTable } from '../../allocation/allocation-table.js'
-import { encodeCommand } from '../../allocation/commands.js'
+import { encodeCommand, TEST_HOOK_NAMESPACE } from '../../allocation/commands.js'
 import type { AbsenceLog } from '../../controllers/index.js'
 import { collectGarbage, noteAbsences } from '../../controllers/index.js'
 import type { Logger } from '../../logger.js'
@@ -65,7 +65,8 @@ export class GcLoop extends LeaderLoop {
       this.logger.info({ pod: pod.metadata.name }, 'deleted a pod whose controller is gone')
     }
     const podUids = new Set(pods.map((p) => p.metadata.uid))
-    this.podsMissing = noteAbsences(this.podsMissing, allocations.all().filter((b) => !podUids.has(b.podUid)).map((b) => b.podUid), now)
+    const real = allocations.all().filter((b) => b.namespace !== TEST_HOOK_NAMESPACE)
+    this.podsMissing = noteAbsences(this.podsMissing, real.filter((b) => !podUids.has(b.podUid)).map((b) => b.podUid), now)
     const stale = [...this.podsMissing].filter(([, since]) => now - since >= settleMs).map(([uid]) => uid)
     if (stale.length > 0) await raft.propose(encodeCommand({ op: 'unbind', podUids: stale, reason: 'pod deleted' })).catch(() => undefined)
     const ttl = this.init.eventTtlMs ?? 3_600_000

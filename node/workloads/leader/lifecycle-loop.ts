@@ -1,6 +1,6 @@
 import type { RaftNode } from '../../../consensus/driver/raft-node.js'
 import type { AllocationTable } from '../../allocation/allocation-table.js'
-import { encodeCommand } from '../../allocation/commands.js'
+import { encodeCommand, TEST_HOOK_NAMESPACE } from '../../allocation/commands.js'
 import type { LifecycleMemory, Unbind } from '../../controllers/index.js'
 import { nodeLifecycle } from '../../controllers/index.js'
 import type { Logger } from '../../logger.js'
@@ -52,7 +52,7 @@ export class LifecycleLoop extends LeaderLoop {
     const { allocations, raft, events } = this.components
     if (!raft.isReadyLeader) return
     const members = this.components.members().map((m) => ({ nodeId: m.heartbeat.peerId, name: m.heartbeat.name, state: m.state, since: m.since }))
-    const d = nodeLifecycle(members, allocations.all(), {
+    const d = nodeLifecycle(members, allocations.all().filter((b) => b.namespace !== TEST_HOOK_NAMESPACE), {
       now: this.now(),
       rescheduleGraceMs: this.init.rescheduleAfterMs ?? 2000,
       ...(this.memory !== undefined ? { memory: this.memory } : {}),
