@@ -156,7 +156,10 @@ export class Agent implements Startable {
     const gater = new LinkGater()
     const host = await createHost({ privateKey: identity.privateKey, clusterKey: identity.clusterKey, gater }, { listen: listenAddr(config.p2p) })
     const logger = rootLogger.child({ peer: host.peerId.toString() })
-    const runtimes = await detectRuntimes({ logger: logger.child({ component: 'runtime' }), dataDir: identity.dataDir.root }, { runtime: config.runtime })
+    const runtimes = await detectRuntimes(
+      { logger: logger.child({ component: 'runtime' }), dataDir: identity.dataDir.root },
+      { runtime: config.runtime, docker: { owner: host.peerId.toString() } },
+    )
     const events = new AgentEventBus()
     // The heartbeat describes the whole agent, which exists only once every part is built.
     const late: { agent?: Agent } = {}

@@ -6,7 +6,7 @@ import { ContainerNotFoundError, ExecTimeoutError, InvalidContainerSpecError } f
 import { containerName, createOptions, mapDockerError, statusCode, toInfo } from './docker-mapping.js'
 import { imagePresent, pullImage } from './docker-pull.js'
 import { collectText, demuxDockerStream } from './docker-stream.js'
-import { LABEL_MANAGED, isManaged, managedLabels } from './labels.js'
+import { LABEL_MANAGED, LABEL_OWNER, isManaged, managedLabels } from './labels.js'
 import type { ContainerInfo, ContainerRuntime, ContainerSpec, ExecResult, LogOptions, PullProgress } from './types.js'
 
 /*
@@ -20,6 +20,11 @@ export interface DockerRuntimeComponents {
 }
 
 export interface DockerRuntimeInit {
+  /**
+   * This agent's identity. Its containers carry it, and list() returns only those, so two agents
+   * sharing one engine never treat each other's containers as orphans. Absent: every managed one.
+   */
+  owner?: string
   /** A ready client (tests); otherwise one is made for `socketPath`, or from DOCKER_HOST. */
   docker?: Dockerode
   socketPath?: string
@@ -45,6 +50,7 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly pullTimeoutMs: number
   private readonly listConcurrency: number
   private readonly maxExecOutputBytes: number
+  private readonly owner: string | undefined
   private lifetime = new AbortController()
 
   constructor(components: DockerRuntimeComponents, init: DockerRuntimeInit = {}) {
@@ -54,6 +60,7 @@ export class DockerRuntime implements ContainerRuntime {
     this.pullTimeoutMs = init.pullTimeoutMs ?? 10 * 60_000
     this.listConcurrency = init.listConcurrency ?? 8
     this.maxExecOutputBytes = init.maxExecOutputBytes ?? 64 * 1024
+    this.owner = init.owner
   }
 
   start(): void {
@@ -79,7 +86,7 @@ export class DockerRuntime implements ContainerRuntime {
   async list(): Promise<ContainerInfo[]> {
     let found: Dockerode.ContainerInfo[]
     try {
-      found = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`] } })
+      found = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`, ...(this.owner !== undefined ? [`${LABEL_OWNER}=${this.owner}`] : [])] } })
     } catch (err) {
       throw mapDockerError(err, { on: 'engine' })
     }
@@ -109,7 +116,7 @@ export class DockerRuntime implements ContainerRuntime {
     if (image === undefined || image === '') throw new InvalidContainerSpecError('the docker runtime needs an image')
     let container: Dockerode.Container
     try {
-      container = await this.docker.createContainer(createOptions(spec, containerName(spec), managedLabels(spec)))
+      container = await this.docker.createContainer(createOptions(spec, containerName(spec), { ...managedLabels(spec), ...(this.owner !== undefined ? { [LABEL_OWNER]: this.owner } : {}) }))
     } catch (err) {
       throw mapDockerError(err, { on: 'create', image })
     }

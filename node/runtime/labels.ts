@@ -7,6 +7,8 @@ export const LABEL_POD_NAME = 'shoal.io/pod-name'
 export const LABEL_NAMESPACE = 'shoal.io/namespace'
 export const LABEL_CONTAINER = 'shoal.io/container'
 export const LABEL_SPEC_HASH = 'shoal.io/spec-hash'
+/** The agent (peer id) that created a container: agents sharing one Docker engine keep apart. */
+export const LABEL_OWNER = 'shoal.io/owner'
 
 /** The pod a container belongs to, as recovered from its labels. */
 export interface ContainerIdentity {

@@ -1,0 +1,96 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Dockerode from 'dockerode'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { listNodes } from '../harness/api.js'
+import { DOCKER_SOCKET, dockerAvailable, requireDockerInCi, TEST_IMAGE } from '../harness/docker.js'
+import { httpGet } from '../harness/http-pod.js'
+import { ProcessAgent } from '../harness/processes.js'
+import { raftView } from '../harness/raft-view.js'
+import { waitFor } from '../harness/wait.js'
+import { podsOf } from '../harness/workloads.js'
+
+const engine = requireDockerInCi(await dockerAvailable(), 'docker workloads')
+const docker = new Dockerode({ socketPath: DOCKER_SOCKET })
+let root: string
+const agents: ProcessAgent[] = []
+
+async function managedContainers(podPrefix: string): Promise<Dockerode.ContainerInfo[]> {
+  const all = await docker.listContainers({ all: true, filters: { label: ['shoal.io/managed=true'] } })
+  return all.filter((c) => (c.Labels['shoal.io/pod-name'] ?? '').startsWith(podPrefix))
+}
+
+describe.skipIf(!engine)('docker runtime end to end (busybox)', () => {
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'shoal-docker-e2e-'))
+    for (let i = 1; i <= 2; i++) {
+      const first = agents[0]
+      const a = new ProcessAgent({
+        name: `d${i}`,
+        dataDir: join(root, `d${i}`),
+        serviceAddress: `127.0.0.${i}`,
+        args: ['--runtime', 'auto'],
+        ...(first !== undefined ? { join: [first.p2pHostPort], clusterKeyFile: join(root, 'd1', 'cluster.key') } : {}),
+      })
+      await a.start()
+      agents.push(a)
+    }
+    await waitFor(async () => (await raftView(agents[0]!.api)).leader !== '', { timeoutMs: 30_000 })
+    for (const a of agents) await waitFor(async () => (await listNodes(a.api)).filter((n) => n.ready === 'True').length === 2)
+  })
+
+  afterAll(async () => {
+    await Promise.allSettled(agents.map((a) => a.destroy()))
+    for (const c of await managedContainers('bb-').catch(() => [])) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)
+    await rm(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
+  })
+
+  it('runs busybox httpd replicas in Docker behind a service, shows their logs, and removes them', async () => {
+    const [d1] = agents
+    const rc = {
+      apiVersion: 'v1',
+      kind: 'ReplicationController',
+      metadata: { name: 'bb-web' },
+      spec: {
+        replicas: 2,
+        template: {
+          metadata: { labels: { app: 'bb-web' } },
+          spec: {
+            terminationGracePeriodSeconds: 1,
+            containers: [
+              {
+                name: 'httpd',
+                image: TEST_IMAGE,
+                command: ['sh', '-c', 'mkdir -p /tmp/www && echo "$POD_NAME" > /tmp/www/index.html && echo serving on $PORT && exec httpd -f -p "$PORT" -h /tmp/www'],
+                ports: [{ name: 'http', containerPort: 80 }],
+              },
+            ],
+          },
+        },
+      },
+    }
+    expect((await d1!.api.request('POST', '/api/v1/namespaces/default/replicationcontrollers', rc)).status).toBe(201)
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'bb-web' }, spec: { selector: { app: 'bb-web' }, ports: [{ port: 18095, targetPort: 'http' }] } }
+    expect((await d1!.api.request('POST', '/api/v1/namespaces/default/services', svc)).status).toBe(201)
+    const pods = await waitFor(async () => {
+      const p = await podsOf(d1!.api, 'app=bb-web')
+      return p.length === 2 && p.every((x) => x.phase === 'Running' && x.ready) ? p : undefined
+    }, { timeoutMs: 60_000, message: 'busybox pods running' })
+    expect(new Set(pods.map((p) => p.node)).size).toBe(2)
+    expect((await managedContainers('bb-web-')).filter((c) => c.State === 'running')).toHaveLength(2)
+    const seen = await waitFor(async () => {
+      const names = new Set<string>()
+      for (let i = 0; i < 10; i++) names.add((await httpGet('127.0.0.2', 18095)).body.trim())
+      return names.size === 2 ? names : undefined
+    }, { message: 'both busybox backends through the proxy' })
+    expect([...seen].sort()).toEqual(pods.map((p) => p.name).sort())
+    // logs of a pod on the other node, asked at d1: proxied to the node that runs it
+    const remote = pods.find((p) => p.node === 'd2')!
+    const logs = await d1!.api.get<string>(`/api/v1/namespaces/default/pods/${remote.name}/log`)
+    expect(logs.status).toBe(200)
+    expect(String(logs.body)).toContain('serving on')
+    expect((await d1!.api.request('DELETE', '/api/v1/namespaces/default/replicationcontrollers/bb-web')).status).toBe(200)
+    await waitFor(async () => (await managedContainers('bb-web-')).length === 0, { timeoutMs: 30_000, message: 'containers removed after the RC is gone' })
+  })
+})
