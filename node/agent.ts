@@ -305,7 +305,9 @@ export class Agent implements Startable {
             sections: () => Object.assign({}, ...c.sections.map((s) => s())),
           }),
           ...c.routes,
-          ...(this.config.testHooks ? [testHookRoutes({ gater: this.gater, host: this.host, raft: this.consensus.raft })] : []),
+          ...(this.config.testHooks
+            ? [testHookRoutes({ gater: this.gater, host: this.host, raft: this.consensus.raft, allocations: this.consensus.allocations, doc: this.stores.doc })]
+            : []),
         ],
       },
       { host: this.config.api.host, port: this.config.api.port, maxBodyBytes: this.config.maxBodyBytes },

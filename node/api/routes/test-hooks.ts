@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto'
+import type * as Y from 'yjs'
+import { docToJSON } from '../../../crdt/index.js'
 import { NotLeaderError } from '../../../consensus/driver/errors.js'
+import type { AllocationTable } from '../../allocation/allocation-table.js'
 import type { RaftNode } from '../../../consensus/driver/raft-node.js'
 import { encodeCommand, TEST_HOOK_NAMESPACE } from '../../allocation/commands.js'
 import type { LinkGater } from '../../p2p/link-gater.js'
@@ -12,7 +16,19 @@ import { mount } from '../router.js'
  * chosen peers with real libp2p connections. Mounted only with --test-hooks, and still behind the
  * bearer token.
  */
-export function testHookRoutes(components: { gater: LinkGater; host: Host; raft: RaftNode }): RouteModule {
+export interface TestHookComponents {
+  gater: LinkGater
+  host: Host
+  raft: RaftNode
+  allocations: AllocationTable
+  doc: Y.Doc
+}
+
+function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex')
+}
+
+export function testHookRoutes(components: TestHookComponents): RouteModule {
   return {
     register(app) {
       mount(app, '/shoal/v1/debug/links', {
@@ -32,6 +48,17 @@ export function testHookRoutes(components: { gater: LinkGater; host: Host; raft:
               .map((c) => c.close().catch(() => c.abort(new Error('link cut')))),
           )
           return { blocked: components.gater.list() }
+        },
+      })
+      // What the chaos checker compares across nodes: the whole replicated document, and the
+      // committed allocation state with the index it was applied at.
+      mount(app, '/shoal/v1/debug/digest', {
+        GET: async () => {
+          const st = components.raft.status()
+          return {
+            store: sha256(JSON.stringify(docToJSON(components.doc))),
+            raft: { applied: components.allocations.index, commit: st.commit, term: st.term, table: sha256(components.allocations.snapshot()), bindings: components.allocations.size },
+          }
         },
       })
       // Commits a binding of a made-up pod, so tests can drive real entries through raft and
