@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { SHOAL_VERSION } from '../node/objects/node-object.js'
 import type { ConnectionOptions } from './client.js'
 import { registerAgentCommand } from './commands/agent.js'
+import { registerKeygenCommand } from './commands/keygen.js'
 import { registerClusterCommand } from './commands/cluster.js'
 import { registerApplyCommand } from './commands/apply.js'
 import { registerDeleteCommand } from './commands/delete.js'
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
     }
   }
   registerAgentCommand(program)
+  registerKeygenCommand(program)
   registerGetCommand(program, connection)
   registerDescribeCommand(program, connection)
   registerApplyCommand(program, connection)

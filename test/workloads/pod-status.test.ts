@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Binding } from '../../node/allocation/commands.js'
 import type { Pod } from '../../node/objects/pod.js'
 import type { ContainerInfo } from '../../node/runtime/types.js'
-import { containerEnv, portEnvName } from '../../node/workloads/reconciler/container-env.js'
+import { containerEnv, containerSpecFor, expandVars, portEnvName } from '../../node/workloads/reconciler/container-env.js'
 import type { PodStatusInput } from '../../node/workloads/reconciler/pod-status.js'
 import { podStatusFor } from '../../node/workloads/reconciler/pod-status.js'
 import { RestartTracker } from '../../node/workloads/reconciler/restart-tracker.js'
@@ -78,6 +78,17 @@ describe('container env', () => {
     expect(env['PORT_8080']).toBe('30001')
     expect(env).toMatchObject({ POD_NAME: 'web-1', POD_NAMESPACE: 'default', NODE_NAME: 'a', HOST_IP: '10.0.0.1' })
     expect(portEnvName('web-ui')).toBe('PORT_WEB_UI')
+  })
+})
+
+describe('$(VAR) expansion', () => {
+  it('expands known variables in command and args like Kubernetes, keeping escapes and unknowns', () => {
+    expect(expandVars('serve $(PORT_HTTP) $$(PORT) $(NOPE)', { PORT_HTTP: '30001' })).toBe('serve 30001 $(PORT) $(NOPE)')
+    const p = pod()
+    p.spec.containers[0] = { name: 'main', command: ['python3', '-m', 'http.server', '$(PORT_HTTP)'], args: ['--bind', '$(HOST_IP)'] }
+    const spec = containerSpecFor(p, p.spec.containers[0], binding, { name: 'a', ip: '10.0.0.1' })
+    expect(spec.command).toEqual(['python3', '-m', 'http.server', '30001'])
+    expect(spec.args).toEqual(['--bind', '10.0.0.1'])
   })
 })
 

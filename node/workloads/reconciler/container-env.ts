@@ -36,6 +36,17 @@ export function containerEnv(pod: Pod, container: Container, binding: Binding, n
   return env
 }
 
+/**
+ * Kubernetes' `$(VAR)` references in command and args, resolved against the container's env;
+ * `$$(VAR)` stays literal as `$(VAR)`, and unknown names are left as written.
+ */
+export function expandVars(text: string, env: Record<string, string>): string {
+  return text.replace(/\$\$\(|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (match: string, name: string | undefined) => {
+    if (name === undefined) return '$('
+    return env[name] ?? match
+  })
+}
+
 function limit(value: string | number | undefined, parse: (q: string | number) => number): number | undefined {
   if (value === undefined) return undefined
   try {
@@ -49,16 +60,17 @@ export function containerSpecFor(pod: Pod, container: Container, binding: Bindin
   const limits = container.resources?.limits
   const cpu = limit(limits?.cpu, cpuToMillis)
   const memory = limit(limits?.memory, memoryToBytes)
+  const env = containerEnv(pod, container, binding, node)
   return {
     podUid: binding.podUid,
     podName: pod.metadata.name,
     namespace: pod.metadata.namespace ?? 'default',
     containerName: container.name,
     ...(container.image !== undefined ? { image: container.image } : {}),
-    ...(container.command !== undefined ? { command: container.command } : {}),
-    ...(container.args !== undefined ? { args: container.args } : {}),
+    ...(container.command !== undefined ? { command: container.command.map((c) => expandVars(c, env)) } : {}),
+    ...(container.args !== undefined ? { args: container.args.map((a) => expandVars(a, env)) } : {}),
     ...(container.workingDir !== undefined ? { workingDir: container.workingDir } : {}),
-    env: containerEnv(pod, container, binding, node),
+    env,
     ...(cpu !== undefined ? { cpuMillis: cpu } : {}),
     ...(memory !== undefined ? { memoryBytes: memory } : {}),
   }
