@@ -5,7 +5,7 @@ import { loadManifests } from '../manifests/load-manifests.js'
 import type { Manifest } from '../manifests/parse-manifests.js'
 import { connect, reportFailure } from './common/connect.js'
 import { findObject } from './common/lookup.js'
-import { alreadyApplied } from './common/manifest-diff.js'
+import { alreadyApplied, desiredState } from './common/manifest-diff.js'
 import { placeManifest } from './common/place-manifest.js'
 import { collectionPath, itemPath, qualifiedName } from './common/resource-target.js'
 
@@ -15,7 +15,9 @@ const ATTEMPTS = 3
 type Outcome = 'created' | 'configured' | 'unchanged'
 
 async function applyOne(client: ApiClient, manifest: Manifest, namespaceFlag: string | undefined): Promise<string> {
-  const { def, namespace, name, body } = placeManifest(manifest, namespaceFlag)
+  const placed = placeManifest(manifest, namespaceFlag)
+  const { def, namespace, name } = placed
+  const body = desiredState(placed.body)
   if (def.readOnly === true) throw new CliError(`${manifest.source}: ${def.plural} are computed by shoal and cannot be applied`)
   for (let attempt = 1; ; attempt++) {
     const live = await findObject(client, def, namespace, name)

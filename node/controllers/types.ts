@@ -1,20 +1,15 @@
 // The parts of Kubernetes-shaped objects that the controllers read, and nothing more. Structural
 // and mostly optional, so the store's richer objects (node/objects/pod.ts) fit without a cast.
 
+import type { OwnerReference } from '../objects/pod.js'
+
+export type { OwnerReference }
+
 export type Quantity = string | number
 
 export interface ResourceList {
   cpu?: Quantity
   memory?: Quantity
-}
-
-export interface OwnerReference {
-  apiVersion: string
-  kind: string
-  name: string
-  uid: string
-  controller?: boolean
-  blockOwnerDeletion?: boolean
 }
 
 export interface ObjectMeta {

@@ -1,3 +1,7 @@
+import type { OwnerReference } from '../../crdt/index.js'
+
+export type { OwnerReference }
+
 // The TypeScript view of a Pod as shoal uses it: the Kubernetes core/v1 subset shoal accepts,
 // plus the `status.allocatedPorts` extension. Structural, so store objects fit as they are.
 
@@ -96,15 +100,7 @@ export interface PodStatus {
   observedBy?: string
 }
 
-export interface OwnerReference {
-  apiVersion: string
-  kind: string
-  name: string
-  uid: string
-  controller?: boolean
-  blockOwnerDeletion?: boolean
-}
-
+/** The metadata fields shoal's workload code reads (the store's ObjectMeta has more). */
 export interface ObjectMetaView {
   name: string
   namespace?: string

@@ -55,6 +55,7 @@ export class PeerDialer implements Startable {
   private timer: NodeJS.Timeout | undefined
   private readonly backoff = new Map<string, Backoff>()
   private readonly inFlight = new Set<string>()
+  private seedRetry = { next: 0, delay: 0 }
 
   constructor(
     private readonly components: PeerDialerComponents,
@@ -121,10 +122,24 @@ export class PeerDialer implements Startable {
     }
   }
 
+  private retrySeedsWhenAlone(now: number): void {
+    const { host } = this.components
+    if (!this.joined || this.init.join.length === 0) return
+    if (host.getConnections().length > 0) {
+      this.seedRetry = { next: 0, delay: 0 }
+      return
+    }
+    if (now < this.seedRetry.next) return
+    const delay = nextSeedRetry(this.seedRetry.delay, this.init.maxBackoffMs ?? 5000)
+    this.seedRetry = { next: now + delay, delay }
+    for (const ma of this.init.join) host.dial(ma, { signal: AbortSignal.timeout(this.init.joinDialTimeoutMs ?? 3000) }).catch(() => undefined)
+  }
+
   private maintain(): void {
     if (!this.running) return
     const { host, gater } = this.components
     const now = Date.now()
+    this.retrySeedsWhenAlone(now)
     for (const target of this.components.knownPeers()) {
       const id = target.peerId
       if (id === undefined || id === host.peerId.toString() || gater.isBlocked(id) || this.inFlight.has(id)) continue
@@ -154,6 +169,15 @@ export class PeerDialer implements Startable {
  * a raw TCP probe tells that apart from a peer that is not there at all. libp2p does not export
  * its error classes, hence the check by name.
  */
+/**
+ * A node with no connection at all may only know stale member addresses (say, every peer
+ * restarted while it was cut off); its seeds — the --join targets or remembered peers — are the
+ * addresses most likely to still be right, so it keeps trying them with backoff.
+ */
+export function nextSeedRetry(previousDelay: number, maxBackoffMs: number): number {
+  return Math.min(Math.max(previousDelay * 2, 1000), maxBackoffMs)
+}
+
 async function isHandshakeFailure(err: unknown, target: Multiaddr): Promise<boolean> {
   const errors = err instanceof AggregateError ? err.errors : [err]
   const names = errors.map((e: unknown) => (e instanceof Error ? e.name : ''))

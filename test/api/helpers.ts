@@ -151,6 +151,20 @@ export class WatchReader {
     return line === undefined ? undefined : (JSON.parse(line) as WatchEventOf)
   }
 
+  /**
+   * Events up to the first that `match` accepts (which is returned). Agents' controllers write
+   * statuses of their own (a pod that cannot be scheduled gets a condition), so a test waits for
+   * the event it caused rather than assuming it is the next one.
+   */
+  async until(match: (e: WatchEventOf) => boolean, timeoutMs = 10_000): Promise<WatchEventOf> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const e = await this.next(Math.max(1, deadline - Date.now()))
+      if (e === undefined) throw new Error('the stream ended before the expected event')
+      if (match(e)) return e
+    }
+  }
+
   /** The next `n` events. */
   async take(n: number): Promise<WatchEventOf[]> {
     const out: WatchEventOf[] = []

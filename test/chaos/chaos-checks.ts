@@ -16,6 +16,16 @@ async function digestOf(a: ProcessAgent): Promise<Digest> {
   return a.api.ok<Digest>('/shoal/v1/debug/digest')
 }
 
+/** Every agent is up after the heal: a crashed agent must not hide from the other checks. */
+export function allRunning(agents: ProcessAgent[]): CheckResult {
+  const dead = agents.filter((a) => !a.running)
+  return {
+    name: 'every agent running',
+    ok: dead.length === 0,
+    detail: dead.length === 0 ? `${agents.length} agents up` : dead.map((a) => `${a.name} exited ${a.child?.exitCode ?? a.child?.signalCode}: ${a.stderr.trim().split('\n').slice(-25).join(' | ')}`).join('; '),
+  }
+}
+
 /** Every node holds the same replicated document. */
 export async function identicalObjects(agents: ProcessAgent[]): Promise<CheckResult> {
   const digests = await Promise.all(agents.map(async (a) => `${a.name}:${(await digestOf(a)).store.slice(0, 12)}`))

@@ -3,7 +3,7 @@ import { HTTP_POD_COMMAND } from '../harness/http-pod.js'
 import { waitFor } from '../harness/wait.js'
 import { processRc } from '../harness/workloads.js'
 import type { CheckResult } from './chaos-checks.js'
-import { agreedRaftLog, exactReplicas, identicalObjects, noLostWrites } from './chaos-checks.js'
+import { agreedRaftLog, allRunning, exactReplicas, identicalObjects, noLostWrites } from './chaos-checks.js'
 import { ChaosClient } from './chaos-client.js'
 import { ChaosCluster } from './chaos-cluster.js'
 import type { Fault } from './fault-schedule.js'
@@ -89,6 +89,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const cluster = await ChaosCluster.start(options.agents)
   const faults: string[] = []
   let checks: CheckResult[] = []
+  let failure: unknown
   const client = new ChaosClient(cluster, new Prng(options.seed ^ 0x5f3759df), CONTROLLERS)
   try {
     const api = cluster.agents[0]!.api
@@ -119,7 +120,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await cluster.heal()
     const run = async (): Promise<CheckResult[]> => {
       const live = cluster.live()
-      return [await identicalObjects(live), await noLostWrites(live, client.stats.acked), await exactReplicas(live, CONTROLLERS), await agreedRaftLog(live)]
+      return [allRunning(cluster.agents), await identicalObjects(live), await noLostWrites(live, client.stats.acked), await exactReplicas(live, CONTROLLERS), await agreedRaftLog(live)]
     }
     try {
       checks = await waitFor(
@@ -132,11 +133,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     } catch {
       // keep the last results: they say what did not converge
     }
+  } catch (err) {
+    failure = err
   } finally {
     await client.stop()
-    await cluster.close()
   }
   const ok = checks.length > 0 && checks.every((c) => c.ok)
+  // SHOAL_CHAOS_KEEP=1 keeps a failed run's data dirs and agent logs for diagnosis.
+  const keep = !ok && process.env['SHOAL_CHAOS_KEEP'] === '1'
+  await cluster.close(keep)
+  if (keep) log(`  kept the failed run's files in ${cluster.root}`)
+  if (failure !== undefined) throw failure
   return {
     seed: options.seed,
     steps: options.steps,

@@ -95,8 +95,8 @@ describe('shoal commands', () => {
       runCli(agent, ['describe', 'rc', 'ghost']),
     ])
     for (const r of results) {
-      expect(r.code).not.toBe(0)
-      expect(r.stderr.trim().split('\n')).toHaveLength(1)
+      expect(r.code, r.stderr).not.toBe(0)
+      expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1)
     }
     expect(results[0]!.stderr).toContain('the server doesn\'t have a resource type "widgets"')
     expect(results[1]!.stderr).toContain('pods "ghost" not found')

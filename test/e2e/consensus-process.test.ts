@@ -1,47 +1,34 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ProcessAgent, partition } from '../harness/processes.js'
+import { ProcessCluster } from '../harness/process-cluster.js'
+import type { ProcessAgent } from '../harness/processes.js'
+import { partition } from '../harness/processes.js'
 import { agreedLeader, boundPods, raftView } from '../harness/raft-view.js'
 import { waitFor } from '../harness/wait.js'
 
-let root: string | undefined
+let cluster: ProcessCluster | undefined
 let agents: ProcessAgent[] = []
 
 afterEach(async () => {
-  await Promise.allSettled(agents.map((a) => a.destroy()))
+  await cluster?.close()
+  cluster = undefined
   agents = []
-  if (root !== undefined) await rm(root, { recursive: true, force: true })
-  root = undefined
 })
 
 const RAFT_ARGS = ['--voter-replace-after', '2s', '--raft-snapshot-entries', '20']
 
-/** Start one more agent; every agent after the first joins through the first. */
 async function spawn(): Promise<ProcessAgent> {
-  root ??= await mkdtemp(join(tmpdir(), 'shoal-raft-e2e-'))
-  const name = `r${agents.length + 1}`
-  const first = agents[0]
-  const a = new ProcessAgent({
-    name,
-    dataDir: join(root, name),
-    args: RAFT_ARGS,
-    ...(first !== undefined ? { join: [first.p2pHostPort], clusterKeyFile: join(root, 'r1', 'cluster.key') } : {}),
-  })
-  await a.start()
-  agents.push(a)
-  return a
+  cluster ??= await ProcessCluster.create('r', RAFT_ARGS)
+  agents = cluster.agents
+  return cluster.add()
 }
 
 async function startCluster(n: number): Promise<ProcessAgent[]> {
   for (let i = 0; i < n; i++) await spawn()
-  const voters = Math.min(n % 2 === 1 ? n : n - 1, 5)
-  await waitFor(async () => (await raftView(agents[0]!.api)).voters.length === voters, { timeoutMs: 30_000, message: `${voters} voters` })
+  await cluster!.formed()
   return agents
 }
 
-const live = (): ProcessAgent[] => agents.filter((a) => a.running)
+const live = (): ProcessAgent[] => cluster!.live()
 
 async function leaderOf(group: ProcessAgent[]): Promise<ProcessAgent> {
   const id = await waitFor(() => agreedLeader(group.map((a) => a.api)), { timeoutMs: 20_000, message: 'agreed leader' })

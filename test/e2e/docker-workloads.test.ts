@@ -1,20 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import Dockerode from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { listNodes } from '../harness/api.js'
 import { DOCKER_SOCKET, dockerAvailable, requireDockerInCi, TEST_IMAGE } from '../harness/docker.js'
 import { httpGet } from '../harness/http-pod.js'
-import { ProcessAgent } from '../harness/processes.js'
-import { raftView } from '../harness/raft-view.js'
+import { ProcessCluster } from '../harness/process-cluster.js'
+import type { ProcessAgent } from '../harness/processes.js'
 import { waitFor } from '../harness/wait.js'
 import { podsOf } from '../harness/workloads.js'
 
 const engine = requireDockerInCi(await dockerAvailable(), 'docker workloads')
 const docker = new Dockerode({ socketPath: DOCKER_SOCKET })
-let root: string
-const agents: ProcessAgent[] = []
+let cluster: ProcessCluster
+let agents: ProcessAgent[] = []
 
 async function managedContainers(podPrefix: string): Promise<Dockerode.ContainerInfo[]> {
   const all = await docker.listContainers({ all: true, filters: { label: ['shoal.io/managed=true'] } })
@@ -23,27 +19,13 @@ async function managedContainers(podPrefix: string): Promise<Dockerode.Container
 
 describe.skipIf(!engine)('docker runtime end to end (busybox)', () => {
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'shoal-docker-e2e-'))
-    for (let i = 1; i <= 2; i++) {
-      const first = agents[0]
-      const a = new ProcessAgent({
-        name: `d${i}`,
-        dataDir: join(root, `d${i}`),
-        serviceAddress: `127.0.0.${i}`,
-        args: ['--runtime', 'auto'],
-        ...(first !== undefined ? { join: [first.p2pHostPort], clusterKeyFile: join(root, 'd1', 'cluster.key') } : {}),
-      })
-      await a.start()
-      agents.push(a)
-    }
-    await waitFor(async () => (await raftView(agents[0]!.api)).leader !== '', { timeoutMs: 30_000 })
-    for (const a of agents) await waitFor(async () => (await listNodes(a.api)).filter((n) => n.ready === 'True').length === 2)
+    cluster = await ProcessCluster.start('d', 2, ['--runtime', 'auto'])
+    agents = cluster.agents
   })
 
   afterAll(async () => {
-    await Promise.allSettled(agents.map((a) => a.destroy()))
+    await cluster?.close()
     for (const c of await managedContainers('bb-').catch(() => [])) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)
-    await rm(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
   })
 
   it('runs busybox httpd replicas in Docker behind a service, shows their logs, and removes them', async () => {

@@ -1,42 +1,20 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { listNodes } from '../harness/api.js'
 import { HTTP_POD_COMMAND, httpGet } from '../harness/http-pod.js'
-import { ProcessAgent } from '../harness/processes.js'
-import { raftView } from '../harness/raft-view.js'
+import { ProcessCluster } from '../harness/process-cluster.js'
 import { sleep, waitFor } from '../harness/wait.js'
 import { podsOf } from '../harness/workloads.js'
 
-let root: string | undefined
-let agents: ProcessAgent[] = []
+let cluster: ProcessCluster | undefined
 
 afterEach(async () => {
-  await Promise.allSettled(agents.map((a) => a.destroy()))
-  agents = []
-  if (root !== undefined) await rm(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
-  root = undefined
+  await cluster?.close()
+  cluster = undefined
 })
 
 describe('services across agent processes', () => {
   it('after a node dies its endpoints disappear and requests keep succeeding', async () => {
-    root = await mkdtemp(join(tmpdir(), 'shoal-svc-e2e-'))
-    for (let i = 1; i <= 3; i++) {
-      const first = agents[0]
-      const a = new ProcessAgent({
-        name: `s${i}`,
-        dataDir: join(root, `s${i}`),
-        serviceAddress: `127.0.0.${i}`,
-        args: ['--reschedule-after', '1s'],
-        ...(first !== undefined ? { join: [first.p2pHostPort], clusterKeyFile: join(root, 's1', 'cluster.key') } : {}),
-      })
-      await a.start()
-      agents.push(a)
-    }
-    const [s1, , s3] = agents
-    await waitFor(async () => (await raftView(s1!.api)).voters.length === 3, { timeoutMs: 30_000 })
-    for (const a of agents) await waitFor(async () => (await listNodes(a.api)).filter((n) => n.ready === 'True').length === 3)
+    cluster = await ProcessCluster.start('s', 3, ['--reschedule-after', '1s'])
+    const [s1, , s3] = cluster.agents
     const rc = {
       apiVersion: 'v1',
       kind: 'ReplicationController',

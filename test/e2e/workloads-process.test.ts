@@ -1,47 +1,27 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { listNodes } from '../harness/api.js'
-import { ProcessAgent, partition } from '../harness/processes.js'
-import { agreedLeader, raftView } from '../harness/raft-view.js'
+import { ProcessCluster } from '../harness/process-cluster.js'
+import type { ProcessAgent } from '../harness/processes.js'
+import { partition } from '../harness/processes.js'
+import { agreedLeader } from '../harness/raft-view.js'
 import { sleep, waitFor } from '../harness/wait.js'
 import { containersOf, countBy, podsOf, processRc, runningByPod } from '../harness/workloads.js'
 
-let root: string | undefined
+let cluster: ProcessCluster | undefined
 let agents: ProcessAgent[] = []
 
 afterEach(async () => {
-  await Promise.allSettled(agents.map((a) => a.destroy()))
+  await cluster?.close()
+  cluster = undefined
   agents = []
-  if (root !== undefined) await rm(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
-  root = undefined
 })
 
-const ARGS = ['--reschedule-after', '1s', '--voter-replace-after', '30s']
-
 async function startCluster(n: number): Promise<ProcessAgent[]> {
-  root = await mkdtemp(join(tmpdir(), 'shoal-wl-e2e-'))
-  for (let i = 1; i <= n; i++) {
-    const first = agents[0]
-    const a = new ProcessAgent({
-      name: `w${i}`,
-      serviceAddress: `127.0.0.${i}`,
-      dataDir: join(root, `w${i}`),
-      args: ARGS,
-      ...(first !== undefined ? { join: [first.p2pHostPort], clusterKeyFile: join(root, 'w1', 'cluster.key') } : {}),
-    })
-    await a.start()
-    agents.push(a)
-  }
-  await waitFor(async () => (await raftView(agents[0]!.api)).voters.length === Math.min(n % 2 ? n : n - 1, 5), { timeoutMs: 30_000, message: 'voters formed' })
-  for (const a of agents) {
-    await waitFor(async () => (await listNodes(a.api)).filter((x) => x.ready === 'True').length === n, { message: `${a.name} sees ${n} nodes` })
-  }
+  cluster = await ProcessCluster.start('w', n, ['--reschedule-after', '1s', '--voter-replace-after', '30s'])
+  agents = cluster.agents
   return agents
 }
 
-const live = (): ProcessAgent[] => agents.filter((a) => a.running)
+const live = (): ProcessAgent[] => cluster!.live()
 
 async function createRc(a: ProcessAgent, name: string, replicas: number, command = 'sleep 600'): Promise<void> {
   const r = await a.api.request('POST', '/api/v1/namespaces/default/replicationcontrollers', processRc(name, replicas, command))

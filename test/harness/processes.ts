@@ -39,6 +39,7 @@ export class ProcessAgent {
   info!: AgentJson
   stderr = ''
   private exited: Promise<number | null> = Promise.resolve(null)
+  private ports: { p2p: number; api: number } | undefined
 
   constructor(readonly options: ProcessAgentOptions) {}
 
@@ -68,8 +69,9 @@ export class ProcessAgent {
       'agent',
       '--data-dir', o.dataDir,
       '--name', o.name,
-      '--p2p', '127.0.0.1:0',
-      '--api', '127.0.0.1:0',
+      // A restarted agent keeps its ports, as a machine does: peers find it where it was.
+      '--p2p', `127.0.0.1:${this.ports?.p2p ?? 0}`,
+      '--api', `127.0.0.1:${this.ports?.api ?? 0}`,
       ...(o.defaultTiming === true
         ? []
         : ['--heartbeat-interval', `${FAST_TIMING.heartbeatMs}ms`, '--suspect-after', `${FAST_TIMING.suspectMs}ms`, '--down-after', `${FAST_TIMING.downMs}ms`]),
@@ -109,6 +111,7 @@ export class ProcessAgent {
     )
     const token = (await readFile(join(this.options.dataDir, 'admin.token'), 'utf8')).trim()
     this.api = new TestApi(this.info.api, token)
+    this.ports = { p2p: Number(this.info.p2p.split('/')[4]), api: Number(new URL(this.info.api).port) }
   }
 
   /** Resolves with the exit code once the process is gone. */

@@ -23,7 +23,7 @@ export function target(req: FastifyRequest): { namespace: string | undefined; na
   return { namespace: p.namespace, name: p.name ?? '' }
 }
 
-async function listOrWatch(parts: ResourceParts, req: FastifyRequest, reply: FastifyReply, namespace: string | undefined, q: ListQuery): Promise<unknown> {
+async function listOrWatch(parts: ResourceParts, reply: FastifyReply, namespace: string | undefined, q: ListQuery): Promise<unknown> {
   const { def, reader, watches } = parts
   if (q.watch) {
     const events = reader.watch(namespace, q)
@@ -45,7 +45,7 @@ function preconditionsOf(req: FastifyRequest): Preconditions {
 /** `GET` (list or watch) and `POST` on a collection: one namespace, or all for `allNamespaces`. */
 export function collectionHandlers(parts: ResourceParts, allNamespaces: boolean): MethodHandlers {
   const handlers: MethodHandlers = {
-    GET: async (req, reply) => listOrWatch(parts, req, reply, allNamespaces ? undefined : target(req).namespace, listQueryOf(req)),
+    GET: async (req, reply) => listOrWatch(parts, reply, allNamespaces ? undefined : target(req).namespace, listQueryOf(req)),
   }
   if (parts.def.readOnly === true || (allNamespaces && parts.def.namespaced)) return handlers
   handlers.POST = async (req, reply): Promise<KubeObject> => {
@@ -65,7 +65,7 @@ export function itemHandlers(parts: ResourceParts): MethodHandlers {
       const q = listQueryOf(req)
       if (!q.watch) return reader.get(namespace, name)
       const byName = fieldTerm('metadata.name', name)
-      return listOrWatch(parts, req, reply, namespace, { ...q, fieldSelector: q.fieldSelector ? `${byName},${q.fieldSelector}` : byName })
+      return listOrWatch(parts, reply, namespace, { ...q, fieldSelector: q.fieldSelector ? `${byName},${q.fieldSelector}` : byName })
     },
   }
   if (parts.def.readOnly === true) return handlers
