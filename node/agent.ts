@@ -1,5 +1,6 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Startable } from '../lib/startable.js'
+import { SerialRunner } from '../lib/serial-runner.js'
 import { startAll, stopAll } from '../lib/startable.js'
 import { discoveryRoutes } from './api/routes/discovery.js'
 import { allocationRoutes } from './api/routes/allocations.js'
@@ -76,9 +77,13 @@ export class Agent implements Startable {
   private runtimeNames: string[] = ['process']
   private peersTimer: NodeJS.Timeout | undefined
   private peersSoon: NodeJS.Timeout | undefined
+  private readonly peersWriter = new SerialRunner(
+    () => this.rememberPeers(),
+    (err) => this.logger.warn({ err }, 'could not save the remembered peers'),
+  )
   private readonly rememberSoon = (): void => {
     clearTimeout(this.peersSoon)
-    this.peersSoon = setTimeout(() => void this.rememberPeers().catch(() => undefined), 100)
+    this.peersSoon = setTimeout(() => this.peersWriter.trigger(), 100)
   }
   private p2pAddr = ''
   private stopped = false
@@ -237,7 +242,7 @@ export class Agent implements Startable {
     await this.dataDir.writeAgentInfo(this.info)
     // Remember peers as soon as they appear: a node killed seconds after joining must still find
     // its way back without --join.
-    this.peersTimer = setInterval(() => void this.rememberPeers(), 5000)
+    this.peersTimer = setInterval(() => this.peersWriter.trigger(), 5000)
     this.events.on('member:alive', this.rememberSoon)
     this.logger.info({ api: this.apiUrl, p2p: this.p2pAddr, dataDir: this.dataDir.root, runtimes: this.runtimeNames }, 'agent started')
   }
@@ -249,6 +254,7 @@ export class Agent implements Startable {
     clearInterval(this.peersTimer)
     clearTimeout(this.peersSoon)
     this.events.off('member:alive', this.rememberSoon)
+    await this.peersWriter.disable()
     await this.rememberPeers().catch(() => undefined)
     await this.consensus.handOff().catch((err: unknown) => this.logger.debug({ err }, 'leadership hand-off failed'))
     await this.membership.leave().catch((err: unknown) => this.logger.debug({ err }, 'leave announcement failed'))

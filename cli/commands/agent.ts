@@ -176,6 +176,14 @@ async function runAgent(flags: AgentFlags): Promise<void> {
     logger.flush()
     process.exit(code)
   }
+  // A daemon should outlive a stray rejected promise (log it loudly, it is a bug); an uncaught
+  // exception may have left state half-updated, so that one still ends the process.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'))
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception; exiting')
+    logger.flush()
+    process.exit(1)
+  })
   agent.events.on('join:rejected', (err) => {
     logger.error(err.message)
     process.stderr.write(`shoal: ${err.message}\n`)

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto'
 import { open, readFile, rename } from 'node:fs/promises'
 
 /** Write a small file atomically (temp + fsync + rename) so a crash never leaves half a key. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`
+  // A name of its own per call: two concurrent writes of one file must not share a temp file.
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   const fh = await open(tmp, 'w', mode)
   try {
     await fh.writeFile(data)
