@@ -8,34 +8,20 @@ import type { TestApi } from '../test/harness/api.js'
 import { ProcessAgent } from '../test/harness/processes.js'
 import { agreedLeader, raftView } from '../test/harness/raft-view.js'
 import { waitFor } from '../test/harness/wait.js'
-import { containersOf, podsOf } from '../test/harness/workloads.js'
+import { TEST_IMAGE } from '../test/harness/docker-engine.js'
+import { containersOf, podsOf, rcManifest } from '../test/harness/workloads.js'
 import type { PodSummary } from '../test/harness/workloads.js'
 
-export const TEST_IMAGE = 'shoal-test/busybox:latest'
+export { TEST_IMAGE }
+
 const RC_PATH = '/api/v1/namespaces/default/replicationcontrollers'
 
 export type BenchRuntime = 'process' | 'docker'
 
 /** A replication controller of `sleep 3600` pods pinned to one runtime (docker adds the image). */
 export function sleepRc(name: string, replicas: number, runtime: BenchRuntime): Record<string, unknown> {
-  return {
-    apiVersion: 'v1',
-    kind: 'ReplicationController',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      replicas,
-      selector: { app: name },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          runtimeClassName: runtime,
-          // busybox's sleep as a container's pid 1 ignores SIGTERM: a short grace keeps teardown quick.
-          terminationGracePeriodSeconds: 1,
-          containers: [{ name: 'main', ...(runtime === 'docker' ? { image: TEST_IMAGE } : {}), command: ['sleep', '3600'] }],
-        },
-      },
-    },
-  }
+  // busybox's sleep as a container's pid 1 ignores SIGTERM: a short grace keeps teardown quick.
+  return rcManifest(name, replicas, { ...(runtime === 'docker' ? { image: TEST_IMAGE } : {}), command: ['sleep', '3600'] }, { runtime, graceSeconds: 1 })
 }
 
 export interface ClusterInit {

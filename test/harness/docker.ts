@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { silentLogger } from '../../node/logger.js'
-import { DockerRuntime } from '../../node/runtime/docker-runtime.js'
+import { DOCKER_SOCKET } from './docker-engine.js'
 
-export const TEST_IMAGE = 'shoal-test/busybox:latest'
-export const DOCKER_SOCKET = process.env['DOCKER_HOST']?.startsWith('unix://') === true ? process.env['DOCKER_HOST'].slice(7) : '/var/run/docker.sock'
-
-/** Whether a Docker engine answers here. */
-export async function dockerAvailable(): Promise<boolean> {
-  return new DockerRuntime({ logger: silentLogger() }, { socketPath: DOCKER_SOCKET }).available()
-}
+export { DOCKER_SOCKET, dockerAvailable, TEST_IMAGE } from './docker-engine.js'
 
 /**
  * Under CI a missing engine fails the suite instead of skipping it quietly (issue 5: skipped

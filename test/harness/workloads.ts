@@ -35,8 +35,8 @@ export function countBy<T>(items: T[], key: (t: T) => string): Record<string, nu
   return out
 }
 
-/** A replication controller whose pods run a shell command with the process runtime. */
-export function processRc(name: string, replicas: number, command: string, extra: { ports?: { name?: string; containerPort: number }[] } = {}): Record<string, unknown> {
+/** A replication controller manifest for `app=NAME` pods with one container. */
+export function rcManifest(name: string, replicas: number, container: Record<string, unknown>, opts: { runtime?: 'process' | 'docker'; graceSeconds?: number } = {}): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'ReplicationController',
@@ -47,13 +47,18 @@ export function processRc(name: string, replicas: number, command: string, extra
       template: {
         metadata: { labels: { app: name } },
         spec: {
-          runtimeClassName: 'process',
-          terminationGracePeriodSeconds: 2,
-          containers: [{ name: 'main', command: ['sh', '-c', command], ...(extra.ports !== undefined ? { ports: extra.ports } : {}) }],
+          runtimeClassName: opts.runtime ?? 'process',
+          terminationGracePeriodSeconds: opts.graceSeconds ?? 2,
+          containers: [{ name: 'main', ...container }],
         },
       },
     },
   }
+}
+
+/** A replication controller whose pods run a shell command with the process runtime. */
+export function processRc(name: string, replicas: number, command: string, extra: { ports?: { name?: string; containerPort: number }[] } = {}): Record<string, unknown> {
+  return rcManifest(name, replicas, { command: ['sh', '-c', command], ...(extra.ports !== undefined ? { ports: extra.ports } : {}) })
 }
 
 export interface RunningContainer {

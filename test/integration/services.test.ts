@@ -4,29 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectRefused, HTTP_POD_COMMAND, httpGet, httpRequest } from '../harness/http-pod.js'
 import { TestCluster } from '../harness/in-process.js'
 import { waitFor } from '../harness/wait.js'
-import { podsOf } from '../harness/workloads.js'
+import { podsOf, rcManifest } from '../harness/workloads.js'
 
 let cluster: TestCluster
 const SVC_PORT = 18080
 
 function webRc(replicas: number): Record<string, unknown> {
-  return {
-    apiVersion: 'v1',
-    kind: 'ReplicationController',
-    metadata: { name: 'web' },
-    spec: {
-      replicas,
-      selector: { app: 'web' },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: {
-          runtimeClassName: 'process',
-          terminationGracePeriodSeconds: 2,
-          containers: [{ name: 'main', command: HTTP_POD_COMMAND, ports: [{ name: 'http', containerPort: 8080 }] }],
-        },
-      },
-    },
-  }
+  return rcManifest('web', replicas, { command: HTTP_POD_COMMAND, ports: [{ name: 'http', containerPort: 8080 }] })
 }
 
 beforeAll(async () => {
@@ -105,25 +89,8 @@ describe('health checks behind a service', () => {
   const dir = `/tmp/shoal-unhealthy-${process.pid}`
 
   function probedRc(name: string, replicas: number, probes: Record<string, unknown>): Record<string, unknown> {
-    return {
-      apiVersion: 'v1',
-      kind: 'ReplicationController',
-      metadata: { name },
-      spec: {
-        replicas,
-        selector: { app: name },
-        template: {
-          metadata: { labels: { app: name } },
-          spec: {
-            runtimeClassName: 'process',
-            terminationGracePeriodSeconds: 1,
-            containers: [
-              { name: 'main', command: HTTP_POD_COMMAND, env: [{ name: 'UNHEALTHY_DIR', value: dir }], ports: [{ name: 'http', containerPort: 8080 }], ...probes },
-            ],
-          },
-        },
-      },
-    }
+    const container = { command: HTTP_POD_COMMAND, env: [{ name: 'UNHEALTHY_DIR', value: dir }], ports: [{ name: 'http', containerPort: 8080 }], ...probes }
+    return rcManifest(name, replicas, container, { graceSeconds: 1 })
   }
 
   // Generous timeout and threshold: a loaded CI machine must not fail healthy pods by accident.
