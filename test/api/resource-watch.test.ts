@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { TestApi } from '../harness/api.js'
 import { TestCluster } from '../harness/in-process.js'
 import { waitFor } from '../harness/wait.js'
 import type { List, Status } from './helpers.js'
@@ -14,6 +15,13 @@ afterAll(async () => {
   await cluster.close()
 })
 
+/** Before writing to an object on another node, wait for that node to have it (gossip is fast, not instant). */
+async function write(api: TestApi, method: string, path: string, body?: unknown): Promise<void> {
+  await waitFor(async () => (await api.get(path)).status === 200, { message: `${path} visible` })
+  const r = await api.request(method, path, body, method === 'PATCH' ? { contentType: 'application/merge-patch+json' } : {})
+  expect(r.status).toBe(200)
+}
+
 describe('watch over HTTP', () => {
   it('delivers changes made on another node, with selectors, as ADDED, MODIFIED and DELETED', async () => {
     const [n1, n2, n3] = cluster.agents.map((a) => a.api)
@@ -24,11 +32,11 @@ describe('watch over HTTP', () => {
     await n2!.request('POST', '/api/v1/namespaces/default/pods', pod('remote', { app: 'remote' }))
     const added = await watch.next()
     expect(added).toMatchObject({ type: 'ADDED', object: { metadata: { name: 'remote', labels: { app: 'remote' } } } })
-    await n3!.request('PATCH', '/api/v1/namespaces/default/pods/remote', { metadata: { annotations: { touched: 'n3' } } }, { contentType: 'application/merge-patch+json' })
+    await write(n3!, 'PATCH', '/api/v1/namespaces/default/pods/remote', { metadata: { annotations: { touched: 'n3' } } })
     const touched = await watch.until((e) => e.object.metadata.annotations?.['touched'] === 'n3')
     expect(touched.type).toBe('MODIFIED')
     // Relabelled out of the selection: a filtered watcher sees it leave.
-    await n3!.request('PATCH', '/api/v1/namespaces/default/pods/remote', { metadata: { labels: { app: 'gone' } } }, { contentType: 'application/merge-patch+json' })
+    await write(n3!, 'PATCH', '/api/v1/namespaces/default/pods/remote', { metadata: { labels: { app: 'gone' } } })
     const left = await watch.until((e) => e.type !== 'MODIFIED')
     expect(left).toMatchObject({ type: 'DELETED', object: { metadata: { name: 'remote', labels: { app: 'gone' } } } })
     watch.close()
@@ -42,7 +50,7 @@ describe('watch over HTTP', () => {
     fresh.close()
     const list = await n1!.ok<List>('/api/v1/namespaces/default/pods?labelSelector=suite%3Dresume')
     await n2!.request('POST', '/api/v1/namespaces/default/pods', pod('resume-2', { suite: 'resume' }))
-    await n2!.request('DELETE', '/api/v1/namespaces/default/pods/resume-1')
+    await write(n2!, 'DELETE', '/api/v1/namespaces/default/pods/resume-1')
     await waitFor(async () => (await n1!.get('/api/v1/namespaces/default/pods/resume-1')).status === 404)
     const resumed = await WatchReader.open(n1!, `/api/v1/namespaces/default/pods?watch=true&labelSelector=suite%3Dresume&resourceVersion=${list.metadata.resourceVersion}`)
     // Two writes on another node may arrive here in either order, with status updates between.
@@ -81,8 +89,8 @@ describe('watch over HTTP', () => {
     await n1!.request('POST', '/api/v1/namespaces/default/pods', pod('single-not'))
     const watch = await WatchReader.open(n1!, '/api/v1/namespaces/default/pods/single?watch=true')
     expect(await watch.next()).toMatchObject({ type: 'ADDED', object: { metadata: { name: 'single' } } })
-    await n2!.request('DELETE', '/api/v1/namespaces/default/pods/single-not')
-    await n2!.request('DELETE', '/api/v1/namespaces/default/pods/single')
+    await write(n2!, 'DELETE', '/api/v1/namespaces/default/pods/single-not')
+    await write(n2!, 'DELETE', '/api/v1/namespaces/default/pods/single')
     const next = await watch.until((e) => e.type !== 'MODIFIED')
     expect(`${next.type} ${next.object.metadata.name}`).toBe('DELETED single')
     watch.close()
