@@ -23,10 +23,13 @@ export class NodeState {
   private readonly usedPorts = new Set<number>()
   /** Free ports left in [portMin, portMax]. */
   private freeInRange: number
-  /** Every port in [portMin, portCursor) is used: ports are only taken during a plan, never freed. */
+  /** Where the next dynamic-port scan starts, as an offset from portMin; it wraps around. */
   private portCursor: number
+  /** Offsets scanned so far: everything scanned is used, since a plan only takes ports. */
+  private scanned = 0
 
-  constructor(node: SchedulerNode, index: number, defaultRange: PortRange) {
+  /** `portStart` (0 ≤ start < range size) is where this plan starts looking for free ports. */
+  constructor(node: SchedulerNode, index: number, defaultRange: PortRange, portStart = 0) {
     this.index = index
     this.name = node.name
     this.ready = node.ready
@@ -38,7 +41,7 @@ export class NodeState {
     this.portMin = range.min
     this.portMax = range.max
     this.freeInRange = Math.max(0, range.max - range.min + 1)
-    this.portCursor = range.min
+    this.portCursor = this.freeInRange === 0 ? 0 : portStart % this.freeInRange
   }
 
   get freeCpu(): number {
@@ -69,13 +72,17 @@ export class NodeState {
   }
 
   /**
-   * The lowest free ports of the range: deterministic without a random draw, and it keeps a
-   * node's ports dense, which makes them easy to read in `ss` output.
+   * Free ports scanning from a seeded random point of the range (as Nomad does). Handing out the
+   * lowest free port would give a new pod the very port a just-unbound pod may still hold while
+   * its node stops it, since pods share the host network.
    */
   takeDynamicPorts(count: number): number[] {
     const taken: number[] = []
-    while (taken.length < count && this.portCursor <= this.portMax) {
-      const port = this.portCursor++
+    const span = this.portMax - this.portMin + 1
+    while (taken.length < count && this.scanned < span) {
+      const port = this.portMin + this.portCursor
+      this.portCursor = (this.portCursor + 1) % span
+      this.scanned++
       if (this.usedPorts.has(port)) continue
       this.usePort(port)
       taken.push(port)
@@ -100,7 +107,10 @@ export function buildNodeStates(nodes: readonly SchedulerNode[], allocations: re
   const unique = new Map<string, SchedulerNode>()
   for (const node of nodes) if (!unique.has(node.name)) unique.set(node.name, node)
   const byNameOrder = [...unique.values()].sort((a, b) => compareText(a.name, b.name))
-  const states = prng.shuffle(byNameOrder).map((node, i) => new NodeState(node, i, defaultRange))
+  const states = prng.shuffle(byNameOrder).map((node, i) => {
+    const range = node.portRange ?? defaultRange
+    return new NodeState(node, i, defaultRange, prng.int(0, Math.max(1, range.max - range.min + 1)))
+  })
   const byName = new Map(states.map((s) => [s.name, s]))
   // Allocations on nodes missing from the snapshot are ignored: those nodes cannot take pods.
   for (const a of allocations) byName.get(a.node)?.reserve(a)
