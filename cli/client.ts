@@ -24,6 +24,7 @@ export interface Connection {
 
 interface StatusBody {
   kind?: string
+  reason?: string
   message?: string
   details?: { causes?: { field?: string; message: string }[] }
 }
@@ -93,9 +94,8 @@ function describeFailure(status: number, text: string): string {
   try {
     const body = JSON.parse(text) as StatusBody
     if (body.kind === 'Status' && body.message !== undefined) {
-      const causes = body.details?.causes ?? []
-      const detail = causes.length > 0 ? ': ' + causes.map((c) => (c.field !== undefined ? `${c.field}: ${c.message}` : c.message)).join('; ') : ''
-      return `Error from server (${status}): ${body.message}${detail}`
+      // kubectl's form: the reason, then the message (which already names the fields at fault).
+      return `Error from server (${body.reason ?? status}): ${body.message}`
     }
   } catch {
     // not a Status; fall through to the raw text

@@ -1,6 +1,5 @@
 import type { Command } from 'commander'
 import { Option } from 'commander'
-import { Agent } from '../../node/agent.js'
 import type { AgentConfig, RuntimeChoice } from '../../node/config/agent-config.js'
 import { ConfigError, defaultConfig, parseHostPort, parseLabels } from '../../node/config/agent-config.js'
 import { createLogger } from '../../node/logger.js'
@@ -162,6 +161,9 @@ async function runAgent(flags: AgentFlags): Promise<void> {
     throw err
   }
   const logger = createLogger(config.name ?? 'shoal', { level: config.logLevel, pretty: process.stdout.isTTY === true })
+  // Loaded here, not at the top: libp2p takes most of a second to import, and every other
+  // command (get, apply, ...) should start fast.
+  const { Agent } = await import('../../node/agent.js')
   const agent = await Agent.create(config, { logger })
   let stopping = false
   const shutdown = async (code: number): Promise<void> => {

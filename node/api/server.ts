@@ -46,7 +46,8 @@ export class ApiServer implements Startable {
     private readonly init: ApiServerInit,
   ) {
     this.token = Buffer.from(components.token)
-    this.app = Fastify({ bodyLimit: init.maxBodyBytes ?? 3 * 1024 * 1024, logger: false, return503OnClosing: true })
+    // forceCloseConnections: an idle keep-alive client must not hold up a stop.
+    this.app = Fastify({ bodyLimit: init.maxBodyBytes ?? 3 * 1024 * 1024, logger: false, return503OnClosing: true, forceCloseConnections: true })
     this.configure()
   }
 

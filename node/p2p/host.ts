@@ -62,6 +62,9 @@ export async function createHost(components: HostComponents, init: HostInit): Pr
         heartbeatInterval: 700,
         floodPublish: true,
         maxInboundDataLength: init.maxGossipBytes ?? 4 * 1024 * 1024,
+        // Every peer holds the cluster key, so the Sybil defence of penalising many peers behind
+        // one IP only hurts: it empties the mesh of nodes behind a NAT or sharing a host.
+        scoreParams: { IPColocationFactorWeight: 0 },
       }),
     },
   })

@@ -72,6 +72,16 @@ describe('validateObject', () => {
     expect(c.map((x) => `${x.field}:${x.reason}`)).toEqual(['spec.containers[1].name:FieldValueDuplicate', 'spec.containers[1].ports[0].hostPort:FieldValueDuplicate'])
   })
 
+  it('names an object by its invalid name, without a spurious "required" cause', () => {
+    try {
+      validateObject(pods, { ...goodPod, metadata: { name: 'Bad_Name' } }, create)
+      throw new Error('expected a 422')
+    } catch (err) {
+      expect((err as InvalidError).message).toMatch(/^Pod "Bad_Name" is invalid: metadata.name: /)
+      expect((err as InvalidError).details?.causes?.map((c) => c.reason)).toEqual(['FieldValueInvalid'])
+    }
+  })
+
   it('requires containers, a name, and matching kind', () => {
     const c = causes(() => validateObject(pods, { kind: 'Service', metadata: {}, spec: {} }, create))
     expect(c.map((x) => x.field).sort()).toEqual(['kind', 'metadata.name', 'spec.containers'])

@@ -83,7 +83,7 @@ describe('shoal commands', () => {
     expect(agent.agent.store.get('services', 'default', 'doomed-a')).toBeUndefined()
     const [again, ignored] = await Promise.all([runCli(agent, ['delete', 'svc', 'doomed-a']), runCli(agent, ['delete', 'svc', 'doomed-a', '--ignore-not-found'])])
     expect(again.code).toBe(1)
-    expect(again.stderr).toBe('Error from server (404): services "doomed-a" not found\n')
+    expect(again.stderr).toBe('Error from server (NotFound): services "doomed-a" not found\n')
     expect(ignored).toMatchObject({ code: 0, stderr: '' })
   })
 

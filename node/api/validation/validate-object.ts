@@ -56,7 +56,10 @@ export function validateObject(def: ResourceDef, body: unknown, ctx: ValidationC
   const metadata: Record<string, unknown> = meta.success ? { ...meta.data } : {}
   if (!meta.success) errors.push(...causesFromZod(meta.error, ['metadata']))
 
-  let name = typeof metadata['name'] === 'string' ? metadata['name'] : undefined
+  // Even when metadata failed validation, name the object by what the client sent: the message
+  // should say `Pod "Bad_Name" is invalid`, with the name's own cause, not "name is required".
+  const rawMeta = isPlainObject(body['metadata']) ? body['metadata'] : {}
+  let name = typeof metadata['name'] === 'string' ? metadata['name'] : typeof rawMeta['name'] === 'string' ? rawMeta['name'] : undefined
   if (name === undefined && ctx.operation === 'create' && typeof metadata['generateName'] === 'string') {
     name = `${metadata['generateName']}${randomSuffix()}`
   }
