@@ -274,7 +274,7 @@ export class RawNode {
     const messages = r.msgs.slice()
     const selfMsgs: Message[] = []
     for (const m of r.msgsAfterAppend) (m.to === r.id ? selfMsgs : messages).push(m)
-    const rd: Ready = { readStates: r.readStates, entries, committedEntries, messages, mustSync: false }
+    const rd: Ready = { readStates: r.readStates, entries, committedEntries, messages, sendBeforePersist: r.msgs.length, mustSync: false }
 
     const ss = r.softState()
     if (ss.lead !== this.prevSoftState.lead || ss.role !== this.prevSoftState.role) {

@@ -40,6 +40,12 @@ export interface Ready {
   /** Messages to send, only after step 1 is durable: some acknowledge the persisted state. */
   messages: Message[]
   /**
+   * The first `sendBeforePersist` entries of `messages` acknowledge nothing local (the leader's
+   * appends and heartbeats, vote requests): the driver may send them while step 1 is still being
+   * written, as etcd does (Raft thesis §10.2.1) — a node counts its own copy only once durable.
+   */
+  sendBeforePersist: number
+  /**
    * Whether step 1 must be fsynced before step 2. False only when nothing but the commit index
    * changed, which Raft can recover after a crash.
    */

@@ -298,12 +298,17 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> implements Startable 
 
   private async handle(rd: Ready): Promise<void> {
     const { storage, transport, stateMachine } = this.components
+    // Appends and vote requests acknowledge nothing local: they go out while the local write runs,
+    // so a leader's fsync and its followers' overlap instead of adding up.
+    const early = rd.messages.slice(0, rd.sendBeforePersist)
+    if (early.length > 0) transport.send(early)
     // 1. persist
     if (rd.snapshot !== undefined) await storage.applySnapshot(rd.snapshot)
     if (rd.entries.length > 0 || rd.hardState !== undefined) await storage.save(rd.hardState, rd.entries)
     if (rd.hardState !== undefined) this.term = rd.hardState.term
-    // 2. send
-    if (rd.messages.length > 0) transport.send(rd.messages)
+    // 2. send what acknowledges the now durable state (append and vote responses)
+    const rest = rd.messages.slice(rd.sendBeforePersist)
+    if (rest.length > 0) transport.send(rest)
     // 3. apply
     if (rd.snapshot !== undefined) {
       this.installed++

@@ -103,13 +103,17 @@ export class SimNode {
   }
 
   /**
-   * First half of handling a Ready, in the order Raft requires: take it, persist, send. The
+   * First half of handling a Ready, in the order Raft requires: take it, send what may go early,
+   * persist, send the rest. The
    * second half (apply, advance) runs as a later event, so that messages and ticks can reach the
    * node in between, as with a driver awaiting its fsync. With `crashAt` the node dies at that
    * point and whatever was not yet durable is lost. True when finishReady must follow.
    */
   beginReady(crashAt: CrashPoint | undefined): boolean {
     const rd = this.rawNode!.ready()
+    // 0. What acknowledges nothing local goes out before the write, as the real driver does; a
+    // crash at 'before-persist' then leaves those messages delivered but nothing durable.
+    for (let i = 0; i < rd.sendBeforePersist; i++) this.host.send(rd.messages[i]!)
     if (crashAt === 'before-persist') return this.crashed()
 
     // 1. Persist: one write, fsynced when Raft says so. The in-memory storage sees it at once.
@@ -121,8 +125,8 @@ export class SimNode {
     if (crashAt === 'after-persist') return this.crashed()
 
     // 2. Send.
-    const cut = crashAt === 'mid-send' ? this.host.prng.int(0, rd.messages.length + 1) : Infinity
-    for (let i = 0; i < rd.messages.length; i++) {
+    const cut = crashAt === 'mid-send' ? this.host.prng.int(rd.sendBeforePersist, rd.messages.length + 1) : Infinity
+    for (let i = rd.sendBeforePersist; i < rd.messages.length; i++) {
       if (i === cut) return this.crashed()
       this.host.send(rd.messages[i]!)
     }
