@@ -22,6 +22,8 @@ export function registerDescribeCommand(program: Command, connection: () => Conn
       const obj = await client.get<ApiObject>(itemPath(def, namespace, name))
       const involved = `${fieldTerm('involvedObject.kind', def.kind)},${fieldTerm('involvedObject.name', name)}`
       const events = await client.get<ApiList>(listPath(resolveKind('events'), namespace, { fieldSelector: involved }))
-      process.stdout.write(`${describeObject(def.plural, obj, events.items)}\n`)
+      // A service is described with its endpoints: which pods take its traffic, and which are not ready.
+      const endpoints = def.plural === 'services' ? await client.get<ApiObject>(itemPath(resolveKind('endpoints'), namespace, name)).catch(() => undefined) : undefined
+      process.stdout.write(`${describeObject(def.plural, obj, events.items, Date.now(), endpoints === undefined ? {} : { endpoints })}\n`)
     })
 }

@@ -89,11 +89,26 @@ function replicationController(out: DescribeText, rc: RcDescribed): void {
 
 type ServiceDescribed = ApiObject & { spec?: { type?: string; selector?: Record<string, string>; ports?: { name?: string; port: number; targetPort?: number | string; protocol?: string }[] } }
 
-function service(out: DescribeText, s: ServiceDescribed): void {
+type Address = { ip: string; nodeName?: string; targetRef?: { name?: string } }
+type EndpointsDescribed = { subsets?: { addresses?: Address[]; notReadyAddresses?: Address[]; ports?: { port: number }[] }[] }
+
+/** `ip:port (pod on node)` for each address of a subset group. */
+function addressLines(endpoints: EndpointsDescribed | undefined, which: 'addresses' | 'notReadyAddresses'): string {
+  const lines = (endpoints?.subsets ?? []).flatMap((s) =>
+    (s[which] ?? []).flatMap((a) => (s.ports ?? []).map((p) => `${a.ip}:${p.port} (${a.targetRef?.name ?? '?'} on ${a.nodeName ?? '?'})`)),
+  )
+  return lines.join('\n') || '<none>'
+}
+
+function service(out: DescribeText, s: ServiceDescribed, endpoints: EndpointsDescribed | undefined): void {
+  const conditions = (s.status as { conditions?: { type: string; status: string; message?: string }[] } | undefined)?.conditions ?? []
   out.fields([
     ['Type', s.spec?.type ?? 'ClusterIP'],
     ['Selector', labelString(s.spec?.selector)],
     ['Ports', (s.spec?.ports ?? []).map((p) => `${p.name ?? '<unset>'} ${p.port}/${p.protocol ?? 'TCP'} → ${p.targetPort ?? p.port}`).join('\n') || '<none>'],
+    ['Endpoints (ready)', addressLines(endpoints, 'addresses')],
+    ['Endpoints (not ready)', addressLines(endpoints, 'notReadyAddresses')],
+    ['Conditions', conditions.map((c) => `${c.type}=${c.status}${c.message !== undefined ? `: ${c.message}` : ''}`).join('\n') || '<none>'],
   ])
 }
 
@@ -112,14 +127,14 @@ function event(out: DescribeText, e: EventDescribed): void {
 }
 
 /** Kind-specific sections; kinds without one show their spec and status as YAML. */
-export function describeKind(out: DescribeText, plural: string, obj: ApiObject): void {
+export function describeKind(out: DescribeText, plural: string, obj: ApiObject, related: { endpoints?: ApiObject } = {}): void {
   switch (plural) {
     case 'pods':
       return pod(out, obj as PodDescribed)
     case 'replicationcontrollers':
       return replicationController(out, obj as RcDescribed)
     case 'services':
-      return service(out, obj as ServiceDescribed)
+      return service(out, obj as ServiceDescribed, related.endpoints as EndpointsDescribed | undefined)
     case 'events':
       return event(out, obj as EventDescribed)
     case 'namespaces':

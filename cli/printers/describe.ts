@@ -10,7 +10,12 @@ type EventObject = ApiObject & { type?: string; reason?: string; message?: strin
  * `shoal describe`: metadata, the kind's own sections, then the object's events, oldest first,
  * in the layout kubectl users know.
  */
-export function describeObject(plural: string, obj: ApiObject, events: readonly ApiObject[], now = Date.now()): string {
+/** Objects a kind's description draws on besides the object itself (a service's endpoints). */
+export interface Related {
+  endpoints?: ApiObject
+}
+
+export function describeObject(plural: string, obj: ApiObject, events: readonly ApiObject[], now = Date.now(), related: Related = {}): string {
   const m = obj.metadata
   const out = new DescribeText()
   const owner = m.ownerReferences?.find((o) => o.controller === true) ?? m.ownerReferences?.[0]
@@ -23,7 +28,7 @@ export function describeObject(plural: string, obj: ApiObject, events: readonly 
     ['UID', m.uid],
     ['Controlled By', owner === undefined ? undefined : `${owner.kind}/${owner.name}`],
   ])
-  describeKind(out, plural, obj)
+  describeKind(out, plural, obj, related)
   const sorted = [...events].sort((a, b) => Date.parse(eventTime(a) ?? '') - Date.parse(eventTime(b) ?? ''))
   out.table(
     'Events',

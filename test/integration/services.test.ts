@@ -146,3 +146,42 @@ describe('health checks behind a service', () => {
     }, { timeoutMs: 20_000, message: 'healthy again' })
   })
 })
+
+describe('service visibility', () => {
+  it('describe svc lists the ready endpoints with their pods and nodes', async () => {
+    const { execFile } = await import('node:child_process')
+    const { cliPath } = await import('../../lib/repo-root.js')
+    const a = cluster.agents[0]!
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [cliPath(), '--server', a.api.url, '--token', a.api.token, 'describe', 'svc', 'web'], (err, stdout, stderr) =>
+        err !== null ? reject(new Error(stderr)) : resolve(stdout),
+      ),
+    )
+    expect(out).toMatch(/Endpoints \(ready\):/)
+    expect(out.match(/\(web-[a-z0-9]+ on n\d\)/g) ?? []).toHaveLength(3)
+    expect(out).toMatch(/PortConflict=False/)
+  })
+
+  it('a port already taken on one node shows as a PortConflict condition and event on the service', async () => {
+    const { createServer } = await import('node:net')
+    const squatter = createServer()
+    await new Promise<void>((resolve) => squatter.listen(18300, '127.0.0.2', resolve))
+    try {
+      const api = cluster.agents[0]!.api
+      const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'clash' }, spec: { selector: { app: 'web' }, ports: [{ port: 18300, targetPort: 'http' }] } }
+      expect((await api.request('POST', '/api/v1/namespaces/default/services', svc)).status).toBe(201)
+      const condition = await waitFor(async () => {
+        const s = await api.ok<{ status?: { conditions?: { type: string; status: string; message: string }[] } }>('/api/v1/namespaces/default/services/clash')
+        const c = s.status?.conditions?.find((x) => x.type === 'PortConflict')
+        return c?.status === 'True' ? c : undefined
+      }, { message: 'PortConflict condition' })
+      expect(condition.message).toMatch(/port 18300 cannot be served on n2/)
+      const events = await api.ok<{ items: { reason: string; involvedObject: { name: string } }[] }>('/api/v1/namespaces/default/events')
+      expect(events.items.some((e) => e.reason === 'PortConflict' && e.involvedObject.name === 'clash')).toBe(true)
+      // the other nodes serve it all the same
+      expect((await httpGet('127.0.0.1', 18300)).status).toBe(200)
+    } finally {
+      squatter.close()
+    }
+  })
+})
