@@ -1,12 +1,11 @@
 // How fast a write reaches every node, and how fast the API lists pods by label.
-// 1. Propagation: N in-process agents (3, 10, 25; each N in its own child process) over real
-//    libp2p; each write goes to a random agent and the clock stops when the object is in the
-//    store of every agent.
+// 1. Propagation: N agent processes (3, 10, 25) on 127.0.0.1 with the default timing, as a user
+//    runs them; every agent streams a watch to this process. Each write goes to a random agent,
+//    and the clock stops when the object's ADDED event has arrived from every agent.
 // 2. List: 10,000 pods, listed through the HTTP API with label selectors of varied selectivity.
 // Run: npx tsc -p tsconfig.build.json && node dist/bench/crdt-propagation.js
 import { performance } from 'node:perf_hooks'
-import { spawn } from 'node:child_process'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { pathToFileURL } from 'node:url'
 import * as Y from 'yjs'
 import type { KubeObject } from '../crdt/index.js'
 import { ObjectStore } from '../crdt/index.js'
@@ -15,10 +14,11 @@ import { ApiServer } from '../node/api/server.js'
 import { resourceRoutes } from '../node/api/routes/resources/resource-routes.js'
 import { silentLogger } from '../node/logger.js'
 import { storeErrorTranslator } from '../node/store/store-errors.js'
-import { defaultConfig } from '../node/config/agent-config.js'
-import type { TestAgent } from '../test/harness/in-process.js'
-import { TestCluster } from '../test/harness/in-process.js'
+import { WatchReader } from '../test/harness/watch-reader.js'
+import type { TestApi } from '../test/harness/api.js'
+import { ProcessCluster } from '../test/harness/process-cluster.js'
 import { waitFor } from '../test/harness/wait.js'
+import { rssMiB } from './lib/proc.js'
 import { report, type Row } from './lib/report.js'
 import { summarize } from './lib/stats.js'
 
@@ -30,104 +30,103 @@ export interface PropagationBenchOptions {
   seed?: number
 }
 
-const BENCH_LABEL = { bench: 'propagation' }
+const EVENTS = '/api/v1/namespaces/default/events'
+const WATCH = `${EVENTS}?watch=true&labelSelector=bench%3Dpropagation`
 const WRITE_TIMEOUT_MS = 10_000
 
 /** Events, because no controller reacts to them: the only traffic is the write being measured. */
 function benchEvent(name: string): KubeObject {
-  return { apiVersion: 'v1', kind: 'Event', metadata: { name, labels: BENCH_LABEL }, involvedObject: { kind: 'Pod', name: 'bench' }, reason: 'Bench', message: name, type: 'Normal' }
+  return { apiVersion: 'v1', kind: 'Event', metadata: { name, labels: { bench: 'propagation' } }, involvedObject: { kind: 'Pod', name: 'bench' }, reason: 'Bench', message: name, type: 'Normal' }
 }
 
-/** Resolves with the time each named object first appears in each store. */
+/** Resolves with the time each named object's ADDED event has come from every agent's watch. */
 class Arrivals {
-  private readonly waiting = new Map<string, { left: number; last: number; done: (lastMs: number) => void }>()
-  private readonly unsubscribe: (() => void)[]
+  private readonly waiting = new Map<string, { left: number; done: (lastMs: number) => void }>()
+  private readonly readers: WatchReader[] = []
 
-  constructor(stores: ObjectStore[]) {
-    this.unsubscribe = stores.map((store) =>
-      store.subscribe('events', { labelSelector: 'bench=propagation' }, (e) => {
-        if (e.type !== 'ADDED') return
-        const w = this.waiting.get(e.object.metadata.name)
-        if (w === undefined) return
-        w.last = performance.now()
-        if (--w.left === 0) {
-          this.waiting.delete(e.object.metadata.name)
-          w.done(w.last)
-        }
-      }),
-    )
+  static async open(apis: TestApi[]): Promise<Arrivals> {
+    const a = new Arrivals()
+    for (const api of apis) {
+      const r = await WatchReader.open(api, WATCH)
+      if (r.status !== 200) throw new Error(`watch on ${api.url} answered ${r.status}`)
+      a.readers.push(r)
+      void a.drain(r)
+    }
+    return a
+  }
+
+  private async drain(r: WatchReader): Promise<void> {
+    for (;;) {
+      const e = await r.next(3_600_000).catch(() => undefined)
+      if (e === undefined) return
+      if (e.type !== 'ADDED') continue
+      const w = this.waiting.get(e.object.metadata.name)
+      if (w !== undefined && --w.left === 0) {
+        this.waiting.delete(e.object.metadata.name)
+        w.done(performance.now())
+      }
+    }
   }
 
   /** Register before writing, so an arrival cannot slip past. */
-  expect(name: string, count: number): Promise<number> {
+  expect(name: string): Promise<number> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${name} not visible on every agent within ${WRITE_TIMEOUT_MS} ms`)), WRITE_TIMEOUT_MS)
-      this.waiting.set(name, { left: count, last: 0, done: (t) => (clearTimeout(timer), resolve(t)) })
+      this.waiting.set(name, { left: this.readers.length, done: (t) => (clearTimeout(timer), resolve(t)) })
     })
   }
 
   close(): void {
-    for (const u of this.unsubscribe) u()
+    for (const r of this.readers) r.close()
   }
 }
 
-/**
- * Every agent here shares 127.0.0.1, and gossipsub's default peer scoring penalises more than
- * ten peers on one IP (IP colocation) until it grafts none of them: past about ten agents the
- * CRDT and membership topics get no mesh. Real clusters behind one NAT would hit the same; the
- * host should set this itself (reported). Until then the benchmark turns the penalty off.
- */
-function allowColocatedPeers(agent: TestAgent): void {
-  const pubsub = agent.agent.host.services.pubsub as unknown as { score: { params: { IPColocationFactorWeight: number } } }
-  pubsub.score.params.IPColocationFactorWeight = 0
-}
-
-/** `n` agents with the agent's default failure-detection timing (the tests' fast one floods 25 agents in one process). */
-async function startCluster(n: number): Promise<TestCluster> {
-  const cluster = await TestCluster.create()
-  try {
-    for (let i = 0; i < n; i++) allowColocatedPeers(await cluster.add({ config: { timing: defaultConfig().timing } }))
-  } catch (err) {
-    await cluster.close()
-    throw err
-  }
-  return cluster
+async function create(api: TestApi, name: string): Promise<void> {
+  const res = await api.request('POST', EVENTS, benchEvent(name))
+  if (res.status !== 201) throw new Error(`creating ${name} answered ${res.status}`)
 }
 
 async function propagation(n: number, writes: number, prng: Prng): Promise<Row> {
   const startedAt = performance.now()
-  const cluster = await startCluster(n)
+  const cluster = await ProcessCluster.create('prop')
   try {
-    const stores = cluster.agents.map((a) => a.agent.store)
+    for (let i = 0; i < n; i++) await cluster.add({ defaultTiming: true })
+    await cluster.formed()
     const startup = performance.now() - startedAt
-    // Wait for the gossip mesh: a probe must reach everyone before measuring.
-    await waitFor(async () => {
-      const name = `probe-${n}-${Math.floor(performance.now())}`
-      await stores[0]!.create('events', benchEvent(name))
-      return waitFor(() => stores.every((s) => s.get('events', 'default', name) !== undefined), { timeoutMs: 2000 })
-    }, { timeoutMs: 120_000, message: 'gossip mesh formed' })
-    const arrivals = new Arrivals(stores)
-    const ack: number[] = []
-    const all: number[] = []
-    for (let i = 0; i < writes; i++) {
-      const name = `w-${n}-${i}`
-      const seen = arrivals.expect(name, n)
-      const t0 = performance.now()
-      await stores[prng.int(0, n)]!.create('events', benchEvent(name))
-      ack.push(performance.now() - t0)
-      all.push((await seen) - t0)
-    }
-    arrivals.close()
-    const a = summarize(ack)
-    const v = summarize(all)
-    return {
-      measure: 'write visible on all agents',
-      agents: n,
-      samples: writes,
-      'p50 ms': v.median,
-      'p99 ms': v.p99,
-      'max ms': v.max,
-      detail: `local ack p50 ${a.median.toFixed(1)} ms; cluster start ${(startup / 1000).toFixed(1)} s; heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MiB`,
+    const apis = cluster.agents.map((a) => a.api)
+    const arrivals = await Arrivals.open(apis)
+    try {
+      // Wait for the gossip mesh: a probe must reach everyone before measuring.
+      await waitFor(async () => {
+        const name = `probe-${n}-${Math.floor(performance.now())}`
+        const seen = arrivals.expect(name)
+        await create(apis[0]!, name)
+        return seen.then(() => true, () => false)
+      }, { timeoutMs: 120_000, message: 'gossip mesh formed' })
+      const ack: number[] = []
+      const all: number[] = []
+      for (let i = 0; i < writes; i++) {
+        const name = `w-${n}-${i}`
+        const seen = arrivals.expect(name)
+        const t0 = performance.now()
+        await create(apis[prng.int(0, n)]!, name)
+        ack.push(performance.now() - t0)
+        all.push((await seen) - t0)
+      }
+      const rss = await Promise.all(cluster.agents.map((a) => rssMiB(a.info.pid)))
+      const a = summarize(ack)
+      const v = summarize(all)
+      return {
+        measure: 'write visible on all agents',
+        agents: n,
+        samples: writes,
+        'p50 ms': v.median,
+        'p99 ms': v.p99,
+        'max ms': v.max,
+        detail: `POST p50 ${a.median.toFixed(1)} ms; cluster formed in ${(startup / 1000).toFixed(1)} s; agent RSS median ${summarize(rss).median.toFixed(0)} MiB`,
+      }
+    } finally {
+      arrivals.close()
     }
   } finally {
     await cluster.close()
@@ -180,34 +179,6 @@ async function listLatency(pods: number, runs: number): Promise<Row[]> {
 }
 
 /** Measures propagation for each cluster size, then list latency; writes bench/results/crdt-propagation.json. */
-/**
- * One cluster size in a child process: a run that brings down its process (25 agents share one
- * libp2p WASM cipher heap) then costs only its own row. The row is the child's last stdout line.
- */
-function propagationInChild(n: number, writes: number, seed: number): Promise<Row> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--one', String(n), String(writes), String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    let err = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d))
-    child.on('close', (code) => {
-      const last = out.trim().split('\n').pop() ?? ''
-      if (code === 0 && last.startsWith('{')) return resolve(JSON.parse(last) as Row)
-      const reason = err.split('\n').find((l) => /Error/.test(l) && !l.startsWith('ignored')) ?? `exit code ${code}`
-      resolve({ measure: 'write visible on all agents', agents: n, samples: 0, detail: `failed: ${reason.trim().slice(0, 160)}` })
-    })
-  })
-}
-
-/** The child's side of propagationInChild. */
-async function runOne(n: number, writes: number, seed: number): Promise<void> {
-  const row = await propagation(n, writes, new Prng(seed * 1000 + n))
-  process.stdout.write(`${JSON.stringify(row)}\n`)
-  process.exit(0)
-}
-
-/** Measures propagation for each cluster size, then list latency; writes bench/results/crdt-propagation.json. */
 export async function main(options: PropagationBenchOptions = {}): Promise<void> {
   const sizes = options.sizes ?? [3, 10, 25]
   const writes = options.writes ?? 100
@@ -215,18 +186,15 @@ export async function main(options: PropagationBenchOptions = {}): Promise<void>
   const rows: Row[] = []
   for (const n of sizes) {
     process.stderr.write(`propagation: ${n} agents…\n`)
-    rows.push(await propagationInChild(n, writes, seed))
+    // One failed size must not take the other rows with it.
+    rows.push(await propagation(n, writes, new Prng(seed * 1000 + n)).catch((err: Error): Row => ({ measure: 'write visible on all agents', agents: n, samples: 0, detail: `failed: ${err.message.slice(0, 160)}` })))
   }
   rows.push(...(await listLatency(options.pods ?? 10_000, options.listRuns ?? 20)))
   report('crdt-propagation', rows, {
     seed,
-    propagation: 'in-process agents with default failure-detection timing; from the write call on a random agent until the object is in every agent store',
+    propagation: 'one agent process per node on 127.0.0.1, default timing; from the POST to a random agent until every agent has streamed the ADDED event of its watch to the benchmark',
     list: 'GET /api/v1/namespaces/default/pods?labelSelector=… on one API server, response read whole',
   })
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [flag, n, writes, seed] = process.argv.slice(2)
-  if (flag === '--one') await runOne(Number(n), Number(writes), Number(seed))
-  else await main()
-}
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main()

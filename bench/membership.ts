@@ -2,25 +2,20 @@
 // With Debian's `serf` installed, the same measures for a 3-member Serf cluster in the same run.
 import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { listNodes } from '../test/harness/api.js'
 import { ProcessAgent } from '../test/harness/processes.js'
 import { sleep, waitFor } from '../test/harness/wait.js'
+import { rssMiB } from './lib/proc.js'
 import { report } from './lib/report.js'
 import type { Row } from './lib/report.js'
 import { summarize } from './lib/stats.js'
 
 export interface MembershipBenchOptions {
   trials?: number
-}
-
-async function rssMiB(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8')
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN)
-  return Math.round((kb / 1024) * 10) / 10
 }
 
 async function allSee(agents: ProcessAgent[], n: number): Promise<boolean> {

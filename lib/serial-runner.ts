@@ -18,15 +18,28 @@ export class SerialRunner {
       this.again = true
       return
     }
-    this.running = this.job()
-      .catch(this.onError)
-      .finally(() => {
-        this.running = undefined
-        if (this.again) {
-          this.again = false
-          this.trigger()
+    // Start on the next microtask, so that `running` is set before the job's synchronous part
+    // can trigger again (which must fold into a later run, not start a nested one).
+    this.running = Promise.resolve().then(() => this.loop())
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      do {
+        this.again = false
+        try {
+          await this.job()
+        } catch (err) {
+          this.onError(err)
         }
-      })
+        // Yield to timers and I/O before the next run. A job that re-triggers itself after a
+        // failure that comes back at once would otherwise spin on microtasks and starve the very
+        // timers (raft ticks, timeouts) that end the failure.
+        if (this.again && this.enabled) await new Promise<void>((resolve) => setImmediate(resolve))
+      } while (this.again && this.enabled)
+    } finally {
+      this.running = undefined
+    }
   }
 
   enable(): void {

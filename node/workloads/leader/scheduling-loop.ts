@@ -124,12 +124,15 @@ export class SchedulingLoop extends LeaderLoop {
         if (result.bound.includes(b.podUid)) this.components.events.record(podRef(pod), 'Normal', 'Scheduled', `Successfully assigned ${b.namespace}/${b.name} to ${b.nodeName}`)
         else this.logger.info({ pod: `${b.namespace}/${b.name}`, why: result.rejected[b.podUid] }, 'binding refused by the allocation table')
       }
-    } catch (err) {
-      this.logger.debug({ err, pods: batch.length }, 'binding proposal failed; the pods stay pending')
-    } finally {
       for (const b of batch) this.inflight.delete(b.podUid)
+      // Refused bindings can be placed again at once, against the table that refused them.
+      if (result.bound.length < batch.length) this.trigger()
+    } catch (err) {
+      // A proposal refused outright (a leadership transfer under way, no quorum) is retried on
+      // the next resync rather than at once, which would only be refused again.
+      for (const b of batch) this.inflight.delete(b.podUid)
+      this.logger.debug({ err, pods: batch.length }, 'binding proposal failed; the pods stay pending')
     }
-    this.trigger()
   }
 
   /** Before a pod is bound, the scheduler owns its status; afterwards the node does. */
