@@ -24,6 +24,7 @@ export class InProcessCluster {
           bootstrap: cluster.ids,
           tickMs: DEFAULT_RAFT.tickMs,
           electionTicks: DEFAULT_RAFT.electionTicks,
+          heartbeatTicks: DEFAULT_RAFT.heartbeatTicks,
           snapshotEntries: DEFAULT_RAFT.snapshotEntries,
           proposalTimeoutMs: 10_000,
         })

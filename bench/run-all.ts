@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark in turn, then one combined report. Each benchmark also writes
-// its own bench/results/<name>.json; this adds latest.json (all of them) and latest.md (tables).
+// its own bench/results/<name>.json; this adds latest.json (the newest of each) and latest.md (tables).
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -41,19 +41,23 @@ export async function main(only: string[] = []): Promise<void> {
       process.stderr.write(`benchmark ${b.name} failed: ${(err as Error).stack ?? String(err)}\n`)
     }
   }
+  // The newest report of every benchmark, so that rerunning one (`npm run bench -- raft`) keeps
+  // the others' tables; each table says when it was measured.
   const reports: BenchReport[] = []
-  for (const o of outcomes.filter((x) => x.ok)) {
-    const r = JSON.parse(await readFile(join(dir, `${o.name}.json`), 'utf8')) as BenchReport
-    if (r.date >= started) reports.push(r)
+  for (const b of BENCHES) {
+    const text = await readFile(join(dir, `${b.name}.json`), 'utf8').catch(() => undefined)
+    if (text !== undefined) reports.push(JSON.parse(text) as BenchReport)
   }
   await writeFile(join(dir, 'latest.json'), JSON.stringify({ started, finished: new Date().toISOString(), outcomes, reports }, null, 2) + '\n')
   const md = [
     `# shoal benchmarks`,
     '',
-    `Run ${started}, ${reports[0]?.environment.cpus ?? '?'} cpus (${reports[0]?.environment.cpuModel ?? ''}), node ${process.version}.`,
+    `Last run ${started}, ${reports[0]?.environment.cpus ?? '?'} cpus (${reports[0]?.environment.cpuModel ?? ''}), node ${process.version}.`,
     '',
     ...reports.flatMap((r) => [
       `## ${r.name}`,
+      '',
+      `Measured ${r.date}.`,
       '',
       ...Object.entries(r.meta).map(([k, v]) => `- ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`),
       '',

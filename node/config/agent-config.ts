@@ -20,6 +20,12 @@ export interface MembershipTiming {
 export interface RaftSettings {
   tickMs: number
   electionTicks: number
+  /**
+   * Ticks between leader heartbeats. Two (100 ms, etcd's default) rather than every tick: the
+   * leader heartbeats every learner too, and in a large cluster that traffic was most of its
+   * idle CPU. Failover waits on the election timeout, not on this.
+   */
+  heartbeatTicks: number
   /** A voter (or learner) down this long is replaced by autopilot. */
   voterReplaceMs: number
   snapshotEntries: number
@@ -72,7 +78,7 @@ export interface AgentConfig {
 
 export const DEFAULT_TIMING: MembershipTiming = { heartbeatMs: 1000, suspectMs: 3000, downMs: 5000, forgetMs: 10 * 60_000 }
 
-export const DEFAULT_RAFT: RaftSettings = { tickMs: 50, electionTicks: 10, voterReplaceMs: 20_000, snapshotEntries: 10_000 }
+export const DEFAULT_RAFT: RaftSettings = { tickMs: 50, electionTicks: 10, heartbeatTicks: 2, voterReplaceMs: 20_000, snapshotEntries: 10_000 }
 
 export function defaultConfig(): AgentConfig {
   return {

@@ -59,6 +59,7 @@ export async function createConsensusStack(components: ConsensusComponents, init
       id: self,
       tickMs: init.settings.tickMs,
       electionTicks: init.settings.electionTicks,
+      heartbeatTicks: init.settings.heartbeatTicks,
       snapshotEntries: init.settings.snapshotEntries,
       // Keep up to half a snapshot interval of entries so briefly absent followers need no snapshot.
       compactMargin: Math.min(1000, Math.floor(init.settings.snapshotEntries / 2)),

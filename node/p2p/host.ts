@@ -11,6 +11,7 @@ import { preSharedKey } from '@libp2p/pnet'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 import type { ClusterKey } from './cluster-key.js'
+import { fastGossipMessageId } from './gossip-message-id.js'
 import type { LinkGater } from './link-gater.js'
 
 export interface HostServices extends Record<string, unknown> {
@@ -61,6 +62,10 @@ export async function createHost(components: HostComponents, init: HostInit): Pr
         // Membership and CRDT gossip want low latency more than bandwidth thrift on a LAN.
         heartbeatInterval: 700,
         floodPublish: true,
+        fastMsgIdFn: fastGossipMessageId,
+        // IDONTWANT spares duplicates of large messages, but for a heartbeat it costs a send to
+        // every mesh peer to save one: only CRDT updates of some size are worth it.
+        idontwantMinDataSize: 16 * 1024,
         maxInboundDataLength: init.maxGossipBytes ?? 4 * 1024 * 1024,
         // Every peer holds the cluster key, so the Sybil defence of penalising many peers behind
         // one IP only hurts: it empties the mesh of nodes behind a NAT or sharing a host.

@@ -10,7 +10,7 @@ afterEach(async () => {
   cluster = undefined
 })
 
-const fastRaft = { raft: { tickMs: 20, electionTicks: 10, voterReplaceMs: 2000, snapshotEntries: 10_000 } }
+const fastRaft = { raft: { tickMs: 20, electionTicks: 10, heartbeatTicks: 1, voterReplaceMs: 2000, snapshotEntries: 10_000 } }
 
 describe('raft formation and autopilot (in-process agents)', () => {
   it('the first node forms a cluster alone; joiners become learners and are promoted to three voters', async () => {

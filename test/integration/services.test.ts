@@ -14,7 +14,7 @@ function webRc(replicas: number): Record<string, unknown> {
 }
 
 beforeAll(async () => {
-  cluster = await TestCluster.start(3, { config: { raft: { tickMs: 20, electionTicks: 10, voterReplaceMs: 30_000, snapshotEntries: 10_000 } } })
+  cluster = await TestCluster.start(3, { config: { raft: { tickMs: 20, electionTicks: 10, heartbeatTicks: 1, voterReplaceMs: 30_000, snapshotEntries: 10_000 } } })
   const api = cluster.agents[0]!.api
   await waitFor(async () => (await api.ok<{ raft: { voters: string[] } }>('/shoal/v1/cluster')).raft.voters.length === 3, { timeoutMs: 20_000 })
   expect((await api.request('POST', '/api/v1/namespaces/default/replicationcontrollers', webRc(3))).status).toBe(201)

@@ -10,7 +10,7 @@ afterEach(async () => {
   cluster = undefined
 })
 
-const config = { raft: { tickMs: 20, electionTicks: 10, voterReplaceMs: 5000, snapshotEntries: 10_000 } }
+const config = { raft: { tickMs: 20, electionTicks: 10, heartbeatTicks: 1, voterReplaceMs: 5000, snapshotEntries: 10_000 } }
 
 describe('workloads (in-process agents, process runtime)', () => {
   it('runs a replication controller of 6 replicas spread 2/2/2, and scales it up and down', async () => {
