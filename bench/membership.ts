@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url'
 import { listNodes } from '../test/harness/api.js'
 import { ProcessAgent } from '../test/harness/processes.js'
 import { sleep, waitFor } from '../test/harness/wait.js'
-import { rssMiB } from './lib/proc.js'
+import { idleUsage } from './lib/proc.js'
 import { report } from './lib/report.js'
 import type { Row } from './lib/report.js'
 import { summarize } from './lib/stats.js'
@@ -26,8 +26,15 @@ async function allSee(agents: ProcessAgent[], n: number): Promise<boolean> {
   return true
 }
 
+interface Trial {
+  joinMs: number
+  rss: number
+  cpuPct: number
+  downMs: number
+}
+
 /** One trial: start 2 agents, then time the third from spawn until all three list each other. */
-async function shoalTrial(): Promise<{ joinMs: number; rss: number; downMs: number }> {
+async function shoalTrial(): Promise<Trial> {
   const root = await mkdtemp(join(tmpdir(), 'shoal-bench-'))
   const agents: ProcessAgent[] = []
   try {
@@ -43,12 +50,12 @@ async function shoalTrial(): Promise<{ joinMs: number; rss: number; downMs: numb
     await p3.waitReady()
     await waitFor(() => allSee(agents, 3), { timeoutMs: 30_000, intervalMs: 10 })
     const joinMs = performance.now() - t0
-    await sleep(5000)
-    const rss = await rssMiB(p3.child!.pid!)
+    await sleep(2000)
+    const idle = await idleUsage(p3.child!.pid!)
     await p3.kill9()
     const k0 = performance.now()
     await waitFor(async () => (await listNodes(p1.api)).find((x) => x.name === 'b3')?.state === 'down', { timeoutMs: 30_000, intervalMs: 10 })
-    return { joinMs, rss, downMs: performance.now() - k0 }
+    return { joinMs, ...idle, downMs: performance.now() - k0 }
   } finally {
     await Promise.allSettled(agents.map((a) => a.kill9()))
     await rm(root, { recursive: true, force: true })
@@ -66,7 +73,7 @@ function serfMembers(rpcPort: number): { name: string; status: string }[] {
 }
 
 /** The same trial with three Serf agents on loopback (Serf's default LAN profile). */
-async function serfTrial(base: number): Promise<{ joinMs: number; rss: number; downMs: number }> {
+async function serfTrial(base: number): Promise<Trial> {
   const procs: ChildProcess[] = []
   const start = (i: number, join?: number): ChildProcess => {
     const args = ['agent', `-node=s${i}`, `-bind=127.0.0.1:${base + i * 2}`, `-rpc-addr=127.0.0.1:${base + i * 2 + 1}`, '-log-level=err']
@@ -85,26 +92,28 @@ async function serfTrial(base: number): Promise<{ joinMs: number; rss: number; d
     const third = start(2, base)
     await waitFor(() => [1, 3, 5].every((o) => alive(base + o, 3)), { timeoutMs: 30_000, intervalMs: 10 })
     const joinMs = performance.now() - t0
-    await sleep(5000)
-    const rss = await rssMiB(third.pid!)
+    await sleep(2000)
+    const idle = await idleUsage(third.pid!)
     third.kill('SIGKILL')
     const k0 = performance.now()
     await waitFor(() => serfMembers(base + 1).find((m) => m.name === 's2')?.status === 'failed', { timeoutMs: 60_000, intervalMs: 10 })
-    return { joinMs, rss, downMs: performance.now() - k0 }
+    return { joinMs, ...idle, downMs: performance.now() - k0 }
   } finally {
     for (const p of procs) p.kill('SIGKILL')
     await sleep(200)
   }
 }
 
-function rowsFor(system: string, trials: { joinMs: number; rss: number; downMs: number }[]): Row[] {
+function rowsFor(system: string, trials: Trial[]): Row[] {
   const join = summarize(trials.map((t) => t.joinMs))
   const down = summarize(trials.map((t) => t.downMs))
   const rss = summarize(trials.map((t) => t.rss))
+  const cpu = summarize(trials.map((t) => t.cpuPct))
   return [
     { system, measure: 'third member joined, all see 3 (ms)', trials: join.runs, median: Math.round(join.median), p99: Math.round(join.p99) },
     { system, measure: 'kill -9 until seen down, default timings (ms)', trials: down.runs, median: Math.round(down.median), p99: Math.round(down.p99) },
     { system, measure: 'RSS of an idle member (MiB)', trials: rss.runs, median: rss.median, p99: rss.p99 },
+    { system, measure: 'CPU of an idle member in a cluster of 3 (% of a core, 5 s)', trials: cpu.runs, median: cpu.median, p99: cpu.p99 },
   ]
 }
 
