@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { followFile, readTail, rotateIfLarger } from '../../node/runtime/log-files.js'
+import { waitFor } from '../harness/wait.js'
 
 describe('log files', () => {
   let dir: string
@@ -62,9 +63,9 @@ describe('log files', () => {
       for await (const chunk of followFile(path, { from: 5, pollMs: 10, writerAlive: async () => alive })) got.push(Buffer.from(chunk).toString())
     })()
     await appendFile(path, 'one\n')
-    await new Promise((r) => setTimeout(r, 60))
+    // Truncate only once 'one' was delivered: a rotation drops what the follower had not read yet.
+    await waitFor(() => got.join('') === 'one\n', { intervalMs: 5 })
     await writeFile(path, '')
-    await new Promise((r) => setTimeout(r, 60))
     await appendFile(path, 'two\n')
     alive = false
     await done
