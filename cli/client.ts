@@ -69,7 +69,14 @@ export class ApiClient {
     }
     const text = await res.text()
     if (!res.ok) throw new CliError(describeFailure(res.status, text))
-    return (text === '' ? undefined : JSON.parse(text)) as T
+    if (text === '') return undefined as T
+    // JSON is parsed; anything else (a PEM certificate) is returned as the text it is.
+    return ((res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text) as T
+  }
+
+  /** A GET whose answer is text (a certificate), not JSON. */
+  text(path: string): Promise<string> {
+    return this.request<string>('GET', path)
   }
 
   get<T>(path: string): Promise<T> {

@@ -5,21 +5,32 @@ import { crc32 } from 'node:zlib'
 // after damage; the batch offset (distance from the start of the write batch, i.e. one flush)
 // tells whether a valid record after the damage belongs to a later batch. A later batch was only
 // written after the damaged one was fsynced, so that damage is corruption of durable data and must
-// never be truncated away; damage followed only by records of its own batch is a torn write of a
-// batch that was never acknowledged.
+// never be truncated away.
+// Damage in the last batch is ambiguous: that batch may have been torn by a crash before it was
+// acknowledged (truncate), or acknowledged and damaged since (refuse). Nothing on disk records
+// the acknowledgement without a second fsync per batch, so recovery goes by what each looks like
+// (etcd's WAL does the same): a torn write ends the file early or leaves sectors unwritten, which
+// read back as zeros; a flipped bit or a misdirected write leaves every byte present and non-zero
+// sectors. What stays ambiguous (damage that looks torn) is described in the README, Durability.
 const MAGIC = 0x53484f4c // "SHOL"
+/** The smallest unit a disk writes atomically; a torn write loses whole sectors. */
+const SECTOR = 512
 export const RECORD_HEADER_BYTES = 16
 const HEADER = RECORD_HEADER_BYTES
 export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024
 
-/** A record in the middle of the file is damaged; truncating would lose later, durable records. */
+/**
+ * A record is damaged in a way a crash cannot explain: valid records of a later write follow it,
+ * or it is complete with no unwritten sectors. Truncating could lose acknowledged records.
+ */
 export class CorruptRecordError extends Error {
   override name = 'CorruptRecordError'
   constructor(
     readonly path: string,
     readonly offset: number,
+    readonly reason = 'a damaged record is followed by valid ones',
   ) {
-    super(`${path} is corrupt at byte ${offset}: a damaged record is followed by valid ones; refusing to truncate`)
+    super(`${path} is corrupt at byte ${offset}: ${reason}; refusing to truncate`)
   }
 }
 
@@ -74,15 +85,40 @@ function validRecordAt(buf: Buffer, at: number, max: number): number {
   return len
 }
 
-/** Throw if a valid record of a later batch follows the damage at `damaged`. */
+/**
+ * Throw unless the damage at `damaged` is a torn write of the last batch: no valid record of a
+ * later batch follows it, and it looks torn (see the top of this file).
+ */
 function assertTornTail(path: string, buf: Buffer, damaged: number, max: number): void {
+  let regionEnd: number | undefined
   for (let probe = damaged + 1; probe + HEADER <= buf.length; probe++) {
     const len = validRecordAt(buf, probe, max)
     if (len < 0) continue
     const batchStart = probe - buf.readUInt32BE(probe + 8)
     if (batchStart > damaged) throw new CorruptRecordError(path, damaged)
+    regionEnd ??= probe
     probe += HEADER + len - 1
   }
+  if (!looksTorn(buf, damaged, regionEnd)) {
+    throw new CorruptRecordError(path, damaged, 'a damaged record of the last write is complete and has no unwritten (zeroed) sector, so it is not a torn write')
+  }
+}
+
+/** Whether the damage at `at`, up to the next valid record (`next`) or the end of the file, looks like a torn write. */
+function looksTorn(buf: Buffer, at: number, next: number | undefined): boolean {
+  // The file ends inside the header, or inside the record the header announces: a short write.
+  // (Not when a valid record follows: then the file did not end there, the length is damaged.)
+  if (at + HEADER > buf.length) return true
+  if (next === undefined && buf.readUInt32BE(at) === MAGIC && at + HEADER + buf.readUInt32BE(at + 4) > buf.length) return true
+  const end = next ?? buf.length
+  // Sectors that were never written: the damaged span, cut at sector boundaries of the file,
+  // has a piece that is all zeros.
+  for (let from = at; from < end; ) {
+    const to = Math.min(end, (Math.floor(from / SECTOR) + 1) * SECTOR)
+    if (buf.subarray(from, to).every((b) => b === 0)) return true
+    from = to
+  }
+  return false
 }
 
 /** Decode every record; a torn tail ends the valid prefix, damage before durable data throws. */

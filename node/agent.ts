@@ -6,22 +6,25 @@ import { discoveryRoutes } from './api/routes/discovery.js'
 import { allocationRoutes } from './api/routes/allocations.js'
 import { clusterRoutes } from './api/routes/cluster.js'
 import { nodesRoutes } from './api/routes/nodes.js'
+import { openApiRoutes } from './api/routes/openapi.js'
 import { resourceRoutes } from './api/routes/resources/resource-routes.js'
 import { systemRoutes } from './api/routes/system.js'
 import { testHookRoutes } from './api/routes/test-hooks.js'
 import { RESOURCES } from './api/resources/registry.js'
 import type { RouteModule } from './api/router.js'
 import { ApiServer } from './api/server.js'
+import { ApiTls } from './api/tls/api-tls.js'
 import type { ErrorTranslator } from './api/status.js'
 import type { AgentConfig } from './config/agent-config.js'
 import type { AgentInfo, RememberedPeer } from './config/data-dir.js'
 import { AgentEventBus } from './events.js'
 import type { NodeIdentity } from './identity.js'
 import { loadIdentity } from './identity.js'
-import type { Logger } from './logger.js'
+import type { Logger, LoggerInit } from './logger.js'
 import { createLogger } from './logger.js'
 import type { SelfDescription } from './membership/membership.js'
 import { Membership } from './membership/membership.js'
+import { RememberedPeers } from './membership/remembered-peers.js'
 import { machineCapacity, machineUsage } from './membership/resources.js'
 import { createAgentMetrics } from './metrics/agent-metrics.js'
 import { SHOAL_VERSION } from './objects/node-object.js'
@@ -30,7 +33,7 @@ import type { Host } from './p2p/host.js'
 import { createHost } from './p2p/host.js'
 import { LinkGater } from './p2p/link-gater.js'
 import { PeerDialer } from './p2p/peer-dialer.js'
-import { availableRuntimeNames, detectRuntimes } from './runtime/detect.js'
+import { detectRuntimes, laterRuntimes, RuntimeWatch } from './runtime/detect.js'
 import type { ContainerRuntime } from './runtime/types.js'
 import { storeErrorTranslator } from './store/store-errors.js'
 import type { StoreStack } from './store/store-stack.js'
@@ -47,6 +50,8 @@ import { createStoreStack } from './store/store-stack.js'
 export interface AgentInit {
   /** A logger to use instead of the default stdout one (tests pass a silent or captured one). */
   logger?: Logger
+  /** How the default logger writes (the CLI: pretty on a TTY); it is bound to the resolved node name. */
+  logging?: Omit<LoggerInit, 'level'>
 }
 
 /** Extra API routes and cluster-view sections contributed by subsystems. */
@@ -74,7 +79,7 @@ export class Agent implements Startable {
   readonly api: ApiServer
   private readonly started: Startable[] = []
   private readonly capacity: { cpuMillis: number; memoryBytes: number }
-  private runtimeNames: string[] = ['process']
+  private readonly rememberedPeers: RememberedPeers
   private peersTimer: NodeJS.Timeout | undefined
   private peersSoon: NodeJS.Timeout | undefined
   private readonly peersWriter = new SerialRunner(
@@ -98,18 +103,20 @@ export class Agent implements Startable {
     readonly gater: LinkGater,
     readonly membership: Membership,
     readonly consensus: ConsensusStack,
+    readonly runtimeWatch: RuntimeWatch,
   ) {
     this.host = host
     this.logger = rootLogger.child({ peer: host.peerId.toString() })
+    this.rememberedPeers = new RememberedPeers(identity.remembered, { forgetMs: config.timing.forgetMs, startedAt: Date.now() })
     this.capacity = machineCapacity({
       ...(config.cpuMillis !== undefined ? { cpuMillis: config.cpuMillis } : {}),
       ...(config.memoryBytes !== undefined ? { memoryBytes: config.memoryBytes } : {}),
     })
     this.dialer = new PeerDialer(
       { host, logger: this.logger.child({ component: 'dialer' }), events: this.events, gater: this.gater, knownPeers: () => this.knownPeers() },
-      { join: identity.seeds },
+      { join: identity.seeds, rejectOnKeyMismatch: config.join.length > 0 },
     )
-    this.stores = createStoreStack({ host, logger: this.logger, dataDir: identity.dataDir.root })
+    this.stores = createStoreStack({ host, logger: this.logger, dataDir: identity.dataDir.root }, config.store)
     this.workloads = createWorkloadStack(
       {
         store: this.stores.store,
@@ -150,21 +157,20 @@ export class Agent implements Startable {
       routes: [allocationRoutes({ allocations: consensus.allocations }), ...this.workloads.routes],
       views: this.workloads.views,
       translators: [storeErrorTranslator],
-      sections: [() => consensus.section()],
+      sections: [() => consensus.section(), this.workloads.section],
     }
     this.api = this.createApi(contributions)
   }
 
   static async create(config: AgentConfig, init: AgentInit = {}): Promise<Agent> {
     const identity = await loadIdentity(config)
-    const rootLogger = init.logger ?? createLogger(identity.name, { level: config.logLevel })
+    const rootLogger = init.logger ?? createLogger(identity.name, { level: config.logLevel, ...init.logging })
     const gater = new LinkGater()
     const host = await createHost({ privateKey: identity.privateKey, clusterKey: identity.clusterKey, gater }, { listen: listenAddr(config.p2p) })
     const logger = rootLogger.child({ peer: host.peerId.toString() })
-    const runtimes = await detectRuntimes(
-      { logger: logger.child({ component: 'runtime' }), dataDir: identity.dataDir.root },
-      { runtime: config.runtime, docker: { owner: host.peerId.toString() } },
-    )
+    const detect = [{ logger, dataDir: identity.dataDir.root }, { runtime: config.runtime, docker: { owner: host.peerId.toString() } }] as const
+    const runtimes = await detectRuntimes(...detect)
+    const runtimeWatch = new RuntimeWatch({ logger: logger.child({ component: 'runtime-watch' }), runtimes, later: laterRuntimes(...detect, runtimes) })
     const events = new AgentEventBus()
     // The heartbeat describes the whole agent, which exists only once every part is built.
     const late: { agent?: Agent } = {}
@@ -181,7 +187,7 @@ export class Agent implements Startable {
         settings: config.raft,
       },
     )
-    late.agent = new Agent(config, identity, runtimes, events, rootLogger, host, gater, membership, consensus)
+    late.agent = new Agent(config, identity, runtimes, events, rootLogger, host, gater, membership, consensus, runtimeWatch)
     return late.agent
   }
 
@@ -237,14 +243,19 @@ export class Agent implements Startable {
     const host: Startable = { start: () => this.host.start(), stop: () => this.host.stop() }
     await this.startParts([host, ...this.runtimes, ...this.stores.parts, this.api])
     this.p2pAddr = this.pickP2pAddr()
-    this.runtimeNames = await availableRuntimeNames(this.runtimes)
-    await this.startParts([...this.consensus.parts, this.membership, this.dialer, ...this.workloads.parts, ...this.services.parts, this.leaderControllers])
+    // A key given for a join is kept only once a peer accepted it (a wrong one fails the handshake).
+    if (this.identity.clusterKeyPending) {
+      const save = (): Promise<void> => this.dataDir.saveClusterKey(this.identity.clusterKey)
+      this.events.once('join:connected', () => void save().catch((err: unknown) => this.logger.warn({ err }, 'could not save the cluster key')))
+    }
+    await this.startParts([this.runtimeWatch, ...this.consensus.parts, this.membership, this.dialer, ...this.workloads.parts, ...this.services.parts, this.leaderControllers])
     await this.dataDir.writeAgentInfo(this.info)
     // Remember peers as soon as they appear: a node killed seconds after joining must still find
     // its way back without --join.
     this.peersTimer = setInterval(() => this.peersWriter.trigger(), 5000)
     this.events.on('member:alive', this.rememberSoon)
-    this.logger.info({ api: this.apiUrl, p2p: this.p2pAddr, dataDir: this.dataDir.root, runtimes: this.runtimeNames }, 'agent started')
+    this.events.on('member:left', this.rememberSoon)
+    this.logger.info({ api: this.apiUrl, p2p: this.p2pAddr, dataDir: this.dataDir.root, runtimes: this.runtimeWatch.names }, 'agent started')
   }
 
   /** Graceful stop: tell peers we are leaving, then stop everything in reverse order. */
@@ -254,8 +265,12 @@ export class Agent implements Startable {
     clearInterval(this.peersTimer)
     clearTimeout(this.peersSoon)
     this.events.off('member:alive', this.rememberSoon)
+    this.events.off('member:left', this.rememberSoon)
     await this.peersWriter.disable()
     await this.rememberPeers().catch(() => undefined)
+    // Controllers first: a leader that cannot hand off must not see its own leave and
+    // reschedule its own pods on the way out.
+    await this.leaderControllers.stop()
     await this.consensus.handOff().catch((err: unknown) => this.logger.debug({ err }, 'leadership hand-off failed'))
     await this.membership.leave().catch((err: unknown) => this.logger.debug({ err }, 'leave announcement failed'))
     // Give gossipsub a moment to flush the leave message before the connections close.
@@ -264,8 +279,14 @@ export class Agent implements Startable {
     this.logger.info('agent stopped')
   }
 
+  /**
+   * A node that joins for the first time is ready once it reached a peer. One that already belongs
+   * to a cluster (it has raft state) is ready once its own services run: it serves its replicated
+   * state while it keeps dialing the peers it remembered in the background, some of which may be
+   * gone for good.
+   */
   notReadyReason(): string | undefined {
-    return this.dialer.hasJoined ? undefined : 'joining the cluster'
+    return this.dialer.hasJoined || !this.consensus.raft.isEmpty ? undefined : 'joining the cluster'
   }
 
   describeSelf(): SelfDescription {
@@ -278,7 +299,7 @@ export class Agent implements Startable {
       allocatable: this.capacity,
       usage: machineUsage(),
       labels: this.config.labels,
-      runtimes: this.runtimeNames,
+      runtimes: this.runtimeWatch.names,
       version: SHOAL_VERSION,
       startedAt: this.startedAt,
       raft: this.consensus.heartbeat(),
@@ -295,6 +316,7 @@ export class Agent implements Startable {
 
   private createApi(c: ApiContributions): ApiServer {
     const metrics = createAgentMetrics({ members: () => this.membership.members() })
+    const tls = new ApiTls({ secret: this.identity.clusterKey.secret }, { bindHost: this.config.api.host, names: [this.identity.name, advertisedHost(this.config.api.host)] })
     return new ApiServer(
       {
         logger: this.logger.child({ component: 'api' }),
@@ -303,20 +325,22 @@ export class Agent implements Startable {
         routes: [
           systemRoutes({ metrics, notReadyReason: () => this.notReadyReason() }),
           discoveryRoutes({ resources: RESOURCES }),
-          nodesRoutes({ members: () => this.membership.members() }),
+          openApiRoutes({ resources: RESOURCES }),
+          nodesRoutes({ members: () => this.membership.members(), events: this.events }),
           resourceRoutes({ store: this.stores.store, views: c.views as never, computed: this.services.computed }),
           clusterRoutes({
             self: () => ({ name: this.name, peerId: this.peerId }),
             members: () => this.membership.members(),
             sections: () => Object.assign({}, ...c.sections.map((s) => s())),
           }),
+          tls.routes(),
           ...c.routes,
           ...(this.config.testHooks
             ? [testHookRoutes({ gater: this.gater, host: this.host, raft: this.consensus.raft, allocations: this.consensus.allocations, doc: this.stores.doc })]
             : []),
         ],
       },
-      { host: this.config.api.host, port: this.config.api.port, maxBodyBytes: this.config.maxBodyBytes },
+      { host: this.config.api.host, port: this.config.api.port, maxBodyBytes: this.config.maxBodyBytes, tls: () => tls.servingCert() },
     )
   }
 
@@ -339,8 +363,9 @@ export class Agent implements Startable {
     return addrs.find((a) => a.includes(`/${want}/`)) ?? addrs[0] ?? ''
   }
 
+  /** Written even when empty: a node whose peers all left must not wait for them on its next start. */
   private async rememberPeers(): Promise<void> {
-    const peers: RememberedPeer[] = this.knownPeers()
-    if (peers.length > 0) await this.dataDir.writePeers(peers)
+    const peers: RememberedPeer[] = this.rememberedPeers.list(this.membership.members(), Date.now())
+    await this.dataDir.writePeers(peers)
   }
 }

@@ -21,6 +21,10 @@ export interface NodeIdentity {
   createdCluster: boolean
   /** Where to join: --join targets, else the peers remembered from the last run. */
   seeds: Multiaddr[]
+  /** The peers remembered from the last run (peers.json), whether or not they are the seeds. */
+  remembered: RememberedPeer[]
+  /** The cluster key was given for a join and waits for a peer to accept it before it is saved. */
+  clusterKeyPending: boolean
 }
 
 /** Resolve the data dir, the identity, the cluster key and the token, creating what is missing. */
@@ -30,7 +34,7 @@ export async function loadIdentity(config: AgentConfig): Promise<NodeIdentity> {
   const remembered = await dataDir.readPeers()
   const joinTargets = config.join.map(joinTarget)
   const seeds = joinTargets.length > 0 ? joinTargets : remembered.flatMap(peerAddrs).map((a) => multiaddr(a))
-  const { key, path, created } = await dataDir.resolveClusterKey({
+  const { key, path, created, pending } = await dataDir.resolveClusterKey({
     ...(config.clusterKeyText !== undefined ? { text: config.clusterKeyText } : {}),
     ...(config.clusterKeyFile !== undefined ? { file: config.clusterKeyFile } : {}),
     joining: seeds.length > 0,
@@ -40,7 +44,7 @@ export async function loadIdentity(config: AgentConfig): Promise<NodeIdentity> {
   const privateKey = await dataDir.loadOrCreateIdentity()
   const name = config.name ?? (await dataDir.readNodeName()) ?? defaultNodeName()
   await dataDir.writeNodeName(name)
-  return { dataDir, name, privateKey, clusterKey: key, clusterKeyPath: path, token, createdCluster: created, seeds }
+  return { dataDir, name, privateKey, clusterKey: key, clusterKeyPath: path, token, createdCluster: created, seeds, remembered, clusterKeyPending: pending }
 }
 
 function peerAddrs(p: RememberedPeer): string[] {

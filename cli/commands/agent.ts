@@ -2,7 +2,6 @@ import type { Command } from 'commander'
 import { Option } from 'commander'
 import type { AgentConfig, RuntimeChoice } from '../../node/config/agent-config.js'
 import { ConfigError, defaultConfig, parseHostPort, parseLabels } from '../../node/config/agent-config.js'
-import { createLogger } from '../../node/logger.js'
 import { memoryToBytes } from '../../node/objects/quantity.js'
 import { CliError } from '../client.js'
 import { parseDuration } from '../duration.js'
@@ -26,6 +25,7 @@ interface AgentFlags {
   voterReplaceAfter: string
   raftSnapshotEntries?: string
   rescheduleAfter: string
+  rescheduleLeftAfter?: string
   placement: string
   serviceAddress: string
   dns: string
@@ -95,6 +95,7 @@ export function agentConfigFromFlags(flags: AgentFlags, env: NodeJS.ProcessEnv =
       ...base.workloads,
       hostPortRange: portRangeOf(flags.hostPortRange ?? '30000-32767'),
       rescheduleAfterMs: parseDuration(flags.rescheduleAfter ?? '2s', '--reschedule-after'),
+      rescheduleLeftAfterMs: parseDuration(flags.rescheduleLeftAfter ?? '15s', '--reschedule-left-after'),
       placement: placementOf(flags.placement ?? 'spread'),
     },
   }
@@ -140,6 +141,7 @@ export function registerAgentCommand(program: Command): void {
     .option('--down-after <duration>', 'silence after which a member is down', '5s')
     .option('--voter-replace-after <duration>', 'autopilot replaces a raft voter that stays down this long', '20s')
     .option('--reschedule-after <duration>', 'reschedule the pods of a node that stays down this long', '2s')
+    .option('--reschedule-left-after <duration>', 'reschedule the pods of a node that stopped gracefully and stays away this long (a restart within it keeps them)', '15s')
     .option('--placement <strategy>', 'spread (least allocated) or binpack (most allocated)', 'spread')
     .option('--host-port-range <min-max>', 'host ports handed out to container ports without a fixed hostPort', '30000-32767')
     .option('--service-address <ip>', 'address the service proxy listens on for every service port', '0.0.0.0')
@@ -160,11 +162,13 @@ async function runAgent(flags: AgentFlags): Promise<void> {
     if (err instanceof ConfigError) throw new CliError(err.message, 2)
     throw err
   }
-  const logger = createLogger(config.name ?? 'shoal', { level: config.logLevel, pretty: process.stdout.isTTY === true })
   // Loaded here, not at the top: libp2p takes most of a second to import, and every other
   // command (get, apply, ...) should start fast.
   const { Agent } = await import('../../node/agent.js')
-  const agent = await Agent.create(config, { logger })
+  // The agent builds the logger: only it knows the node's name (--name, else the one remembered
+  // in the data dir, else the hostname), which every line carries, with the peer id.
+  const agent = await Agent.create(config, { logging: { pretty: process.stdout.isTTY === true } })
+  const logger = agent.logger
   let stopping = false
   const shutdown = async (code: number): Promise<void> => {
     if (stopping) return

@@ -7,7 +7,7 @@ import type { OutputFormat } from '../output/format.js'
 import { formatStructured, parseOutput } from '../output/format.js'
 import type { TableOptions } from '../output/print-list.js'
 import { printList, RowStream, tableOf } from '../output/print-list.js'
-import { printerFor } from '../printers/printers.js'
+import { printerFor } from '../../node/api/tables/printers.js'
 import { connect, watchEvents } from './common/connect.js'
 import type { NamespaceFlags } from './common/resource-target.js'
 import { fieldTerm, itemPath, kindAndNames, listPath, namespaceOf, qualifiedName } from './common/resource-target.js'
@@ -50,7 +50,6 @@ function noneFound(q: Query): string {
 
 /** `-w`: the initial list as a table, then one row per change; JSON, YAML or names per event otherwise. */
 async function watch(client: ApiClient, q: Query, format: OutputFormat, columns: TableOptions): Promise<void> {
-  if (q.def.plural === 'nodes') throw new CliError('watching nodes is not supported: nodes come from live membership, not from the store')
   const printer = printerFor(q.def.plural)
   const table = format === 'table' || format === 'wide'
   let resourceVersion: string | undefined

@@ -1,7 +1,6 @@
-import type { KubeObject } from '../../crdt/index.js'
+import type { ApiObject } from '../../node/api/tables/printer.js'
 
-/** An API object as the CLI handles it: the store's shape, with spec and status left open. */
-export type ApiObject = KubeObject<unknown, unknown>
+export type { ApiObject }
 
 export interface ApiList<T = ApiObject> {
   kind: string

@@ -1,7 +1,8 @@
-import type { Printer } from '../printers/printer.js'
+import type { Printer } from '../../node/api/tables/printer.js'
 import type { OutputFormat } from './format.js'
 import { formatStructured } from './format.js'
-import { columnWidths, formatRow, formatTable, labelString } from './table.js'
+import { labelString } from '../../node/api/tables/cells.js'
+import { columnWidths, formatRow, formatTable } from './table.js'
 
 interface Named {
   metadata: { name: string; namespace?: string; labels?: Record<string, string> }

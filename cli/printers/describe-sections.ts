@@ -1,10 +1,10 @@
 import type { ApiObject } from '../output/api-object.js'
 import type { DescribeText } from './describe-layout.js'
 import { mapLines } from './describe-layout.js'
-import type { PodView } from './pod-printer.js'
-import { podStatus } from './pod-printer.js'
-import { labelString } from '../output/table.js'
-import { eventTime } from './workload-printers.js'
+import { labelString } from '../../node/api/tables/cells.js'
+import type { PodView } from '../../node/api/tables/pod-printer.js'
+import { podStatus } from '../../node/api/tables/pod-printer.js'
+import { eventTime } from '../../node/api/tables/workload-printers.js'
 
 interface ContainerSpec {
   name: string

@@ -1,8 +1,8 @@
 import type { ApiObject } from '../output/api-object.js'
-import { age } from '../output/table.js'
+import { age } from '../../node/api/tables/cells.js'
 import { DescribeText, mapLines } from './describe-layout.js'
 import { describeKind } from './describe-sections.js'
-import { eventTime } from './workload-printers.js'
+import { eventTime } from '../../node/api/tables/workload-printers.js'
 
 type EventObject = ApiObject & { type?: string; reason?: string; message?: string; count?: number; source?: { component?: string; host?: string }; lastTimestamp?: string | null }
 

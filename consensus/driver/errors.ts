@@ -14,14 +14,32 @@ export class ProposalTimeoutError extends Error {
   }
 }
 
-/** The node stopped or lost leadership before the proposal was applied. */
+/**
+ * The node stopped or lost leadership before the proposal was applied; the entry may still commit
+ * under the next leader, so the outcome is unknown. `leader` is the leader to retry with, when this
+ * node knows one ('' otherwise).
+ */
 export class ProposalAbandonedError extends Error {
   override name = 'ProposalAbandonedError'
+  constructor(
+    reason: string,
+    readonly leader = '',
+  ) {
+    super(leader === '' ? reason : `${reason}; the leader is ${leader}`)
+  }
 }
 
 export class RaftStoppedError extends Error {
   override name = 'RaftStoppedError'
   constructor() {
     super('the raft node is stopped')
+  }
+}
+
+/** --force-new-cluster was asked for on a driver that has nowhere durable to record it. */
+export class RecoveryMarkerMissingError extends Error {
+  override name = 'RecoveryMarkerMissingError'
+  constructor() {
+    super('forceNewCluster needs a recoveryMarker store, or the recovery would run again on every start')
   }
 }

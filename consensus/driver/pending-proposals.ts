@@ -44,8 +44,8 @@ export class PendingProposals {
   }
 
   /** Fail every waiter (stop, or leadership lost: their entries may never commit). */
-  abandonAll(reason: string): void {
-    for (const id of [...this.waiters.keys()]) this.reject(id, new ProposalAbandonedError(reason))
+  abandonAll(reason: string, leader = ''): void {
+    for (const id of [...this.waiters.keys()]) this.reject(id, new ProposalAbandonedError(reason, leader))
   }
 
   get size(): number {

@@ -11,10 +11,12 @@ import type { ConfState, Entry, Message, NodeId } from '../core/types.js'
 import type { RaftStorage } from '../storage/storage.js'
 import type { RaftTransportEvents } from '../transport/raft-transport.js'
 import { decodeEnvelope, encodeEnvelope, EnvelopeError } from './envelope.js'
-import { NotLeaderError, RaftStoppedError } from './errors.js'
+import type { RecoveryMarkerStore } from '../storage/recovery-marker.js'
+import { NotLeaderError, RaftStoppedError, RecoveryMarkerMissingError } from './errors.js'
+import { forceNewClusterOnce } from './force-new-cluster.js'
 import { PendingProposals } from './pending-proposals.js'
+import { PendingReads } from './pending-reads.js'
 import type { StateMachine } from './state-machine.js'
-import { forceNewCluster } from './force-new-cluster.js'
 
 /** The slice of the transport the driver uses; an in-memory network can stand in for tests. */
 export interface RaftMessenger extends Pick<EventEmitter<RaftTransportEvents>, 'on' | 'off'> {
@@ -26,6 +28,8 @@ export interface RaftNodeComponents {
   transport: RaftMessenger
   stateMachine: StateMachine
   logger: Logger
+  /** Records a forced recovery so it runs once; needed only with `forceNewCluster`. */
+  recoveryMarker?: RecoveryMarkerStore
 }
 
 export interface RaftNodeInit {
@@ -42,7 +46,10 @@ export interface RaftNodeInit {
   proposalTimeoutMs?: number
   /** Voters to bootstrap a brand-new cluster with; ignored when storage holds state. */
   bootstrap?: NodeId[]
-  /** Disaster recovery: keep this node's log and make it the sole voter of a new configuration. */
+  /**
+   * Disaster recovery: keep this node's log and make it the sole voter of a new configuration.
+   * Runs once per raft data directory (see forceNewClusterOnce); ignored with a warning after.
+   */
   forceNewCluster?: boolean
   randomInt?: (n: number) => number
 }
@@ -53,11 +60,6 @@ export interface RaftNodeEvents {
   'raft:leader-ready': [term: number]
   'raft:applied': [index: number]
   'raft:config': [confState: ConfState]
-}
-
-interface ReadWaiter {
-  index: number | undefined
-  resolve: () => void
 }
 
 /**
@@ -75,12 +77,13 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> implements Startable 
   private applied = 0
   private snapshotIndex = 0
   private role: Role = 'follower'
+  private lead = ''
   private term = 0
   private leaderReadyTerm = 0
   /** Snapshots received from a leader since start (a laggard catching up past compaction). */
   private installed = 0
   private readonly pending: PendingProposals
-  private readonly reads = new Map<string, ReadWaiter>()
+  private readonly reads = new PendingReads()
   private readonly log: Logger
   private readonly onMessages = (msgs: Message[]): void => this.receive(msgs)
   private readonly onUnreachable = (peer: NodeId): void => {
@@ -107,7 +110,11 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> implements Startable 
 
   async start(): Promise<void> {
     const { storage, stateMachine } = this.components
-    if (this.init.forceNewCluster === true) await forceNewCluster(storage, stateMachine, this.init.id, this.log)
+    if (this.init.forceNewCluster === true) {
+      const marker = this.components.recoveryMarker
+      if (marker === undefined) throw new RecoveryMarkerMissingError()
+      await forceNewClusterOnce(storage, stateMachine, this.init.id, marker, this.log)
+    }
     const snap = storage.snapshot()
     stateMachine.restore(snap.data, snap.metadata.index)
     this.applied = snap.metadata.index
@@ -149,7 +156,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> implements Startable 
     transport.off('peer:unreachable', this.onUnreachable)
     transport.off('snapshot:status', this.onSnapshotStatus)
     await this.processing
-    this.pending.abandonAll('raft node stopped')
+    this.pending.abandonAll('raft node stopped', this.leaderHint())
+    this.reads.rejectAll(() => new RaftStoppedError())
   }
 
   /** Propose a state-machine command; resolves with apply()'s result once applied here. */
@@ -180,23 +188,19 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> implements Startable 
     return done as Promise<ConfState>
   }
 
-  /** Wait until this node's state machine reflects every write committed before the call. */
+  /**
+   * Wait until this node's state machine reflects every write committed before the call. Rejects
+   * with NotLeaderError (and the leader, when known) if the leader changes before it confirmed
+   * the read or no leader answers in time, and with RaftStoppedError when the node stops.
+   */
   async linearizableRead(timeoutMs = 5000): Promise<void> {
     if (!this.running) throw new RaftStoppedError()
     const id = this.pending.nextId()
-    const ctx = new TextEncoder().encode(id)
-    const done = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.reads.delete(id)
-        reject(new NotLeaderError(this.rn.basicStatus().lead))
-      }, timeoutMs)
-      this.reads.set(id, { index: undefined, resolve: () => (clearTimeout(timer), resolve()) })
-    })
+    const done = this.reads.wait(id, timeoutMs, () => new NotLeaderError(this.rn.basicStatus().lead))
     try {
-      this.rn.readIndex(ctx)
+      this.rn.readIndex(new TextEncoder().encode(id))
     } catch {
-      this.reads.delete(id)
-      throw new NotLeaderError(this.rn.basicStatus().lead)
+      this.reads.reject(id, new NotLeaderError(this.rn.basicStatus().lead))
     }
     this.kick()
     return done
@@ -248,6 +252,12 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> implements Startable 
     return { ...this.rn.status(), applied: this.applied, snapshotIndex: this.snapshotIndex, snapshotsInstalled: this.installed }
   }
 
+  /** The leader a caller should retry with: the known one, unless that is this stopping node. */
+  private leaderHint(): string {
+    const lead = this.rn.basicStatus().lead
+    return lead === this.init.id ? '' : lead
+  }
+
   private requireLeader(): void {
     if (!this.running) throw new RaftStoppedError()
     const st = this.rn.basicStatus()
@@ -279,6 +289,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> implements Startable 
         this.running = false
         clearInterval(this.timer)
         this.pending.abandonAll('raft failed')
+        this.reads.rejectAll(() => new RaftStoppedError())
       })
       .finally(() => {
         this.processing = undefined
@@ -318,13 +329,12 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> implements Startable 
       this.confState = rd.snapshot.metadata.confState
       this.emit('raft:config', this.confState)
     }
+    // Read confirmations first: they were granted by a leader a quorum still acknowledged, so a
+    // leader change in the same Ready does not void them.
+    for (const rs of rd.readStates) this.reads.confirm(new TextDecoder().decode(rs.requestCtx), rs.index)
     if (rd.softState !== undefined) this.roleChanged(rd.softState)
     for (const e of rd.committedEntries) this.apply(e)
-    for (const rs of rd.readStates) {
-      const w = this.reads.get(new TextDecoder().decode(rs.requestCtx))
-      if (w !== undefined) w.index = rs.index
-    }
-    this.serveReads()
+    this.reads.serve(this.applied)
     // 4. advance
     this.rn.advance(rd)
     if (rd.committedEntries.length > 0) {
@@ -365,20 +375,15 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> implements Startable 
 
   private roleChanged(ss: SoftState): void {
     const wasLeader = this.role === 'leader'
+    const leaderChanged = ss.lead !== this.lead
     this.role = ss.role
-    if (wasLeader && ss.role !== 'leader') this.pending.abandonAll('lost leadership')
+    this.lead = ss.lead
+    if (wasLeader && ss.role !== 'leader') this.pending.abandonAll('lost leadership', ss.lead)
+    // A leader stepping down also changes `lead` (it was itself), so this covers both cases.
+    if (leaderChanged) this.reads.rejectUnconfirmed(() => new NotLeaderError(ss.lead))
     this.log.info({ role: ss.role, leader: ss.lead, term: this.rn.basicStatus().term }, 'raft role changed')
     this.term = this.rn.basicStatus().term
     this.emit('raft:role', ss)
-  }
-
-  private serveReads(): void {
-    for (const [id, w] of this.reads) {
-      if (w.index !== undefined && this.applied >= w.index) {
-        this.reads.delete(id)
-        w.resolve()
-      }
-    }
   }
 
   private async maybeSnapshot(): Promise<void> {

@@ -86,7 +86,7 @@ export class DiskStorage extends MemoryStorage {
     await store.removeTemporaries()
     const walPath = join(dir, WAL_FILE)
     const opened = await RecordFile.open(walPath, { maxRecordBytes, sync }).catch((err: unknown) => {
-      if (err instanceof CorruptRecordError) throw new WalCorruptError(err.path, err.offset, 'a damaged record precedes durable ones', { cause: err })
+      if (err instanceof CorruptRecordError) throw new WalCorruptError(err.path, err.offset, err.reason, { cause: err })
       throw err
     })
     try {

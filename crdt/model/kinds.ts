@@ -19,6 +19,7 @@ export const KINDS: readonly KindDef[] = [
   { name: 'services', kind: 'Service', apiVersion: 'v1', namespaced: true },
   { name: 'endpoints', kind: 'Endpoints', apiVersion: 'v1', namespaced: true },
   { name: 'replicationcontrollers', kind: 'ReplicationController', apiVersion: 'v1', namespaced: true },
+  { name: 'replicasets', kind: 'ReplicaSet', apiVersion: 'apps/v1', namespaced: true },
   { name: 'deployments', kind: 'Deployment', apiVersion: 'apps/v1', namespaced: true },
   { name: 'events', kind: 'Event', apiVersion: 'v1', namespaced: true },
 ]

@@ -161,7 +161,8 @@ export class SyncService implements Startable {
     const session = new SyncSession(this.components.doc, new PeerOrigin(peer, 'sync'), this.limits)
     await exchange(stream, session, { limits: this.limits, maxFrameBytes: this.limits.maxStep2Bytes + 16, signal })
     const result = { peer, receivedBytes: session.receivedUpdateBytes, durationMs: Date.now() - started }
-    this.log.debug(result, 'synced with peer')
+    // `remotePeer`, not `peer`: the agent binds `peer` to its own id on every line.
+    this.log.debug({ remotePeer: peer, receivedBytes: result.receivedBytes, durationMs: result.durationMs }, 'synced with peer')
     return result
   }
 
@@ -170,7 +171,7 @@ export class SyncService implements Startable {
     try {
       await this.run(stream, peer, Date.now(), this.exchangeSignal())
     } catch (err) {
-      this.log.warn({ err, peer }, 'inbound sync exchange failed')
+      this.log.warn({ err, remotePeer: peer }, 'inbound sync exchange failed')
     }
   }
 
@@ -193,7 +194,7 @@ export class SyncService implements Startable {
 
   private background(peer: PeerId, failure: string): void {
     if (!this.running) return
-    this.syncWith(peer).catch((err: unknown) => this.log.debug({ err, peer: peer.toString() }, failure))
+    this.syncWith(peer).catch((err: unknown) => this.log.debug({ err, remotePeer: peer.toString() }, failure))
   }
 
   private exchangeSignal(): AbortSignal {

@@ -68,13 +68,13 @@ export class UpdateGossip implements Startable {
     try {
       const message = decodeSyncMessage(bytes, { maxUpdateBytes: this.maxUpdateBytes })
       if (message.type !== 'update') {
-        this.log.warn({ peer: fromPeer, type: message.type }, 'dropped a gossip message that is not an update')
+        this.log.warn({ remotePeer: fromPeer, type: message.type }, 'dropped a gossip message that is not an update')
         return false
       }
       applyRemoteUpdate(this.components.doc, message.update, new PeerOrigin(fromPeer, 'gossip'))
       return true
     } catch (err) {
-      this.log.warn({ err, peer: fromPeer, bytes: bytes.byteLength }, 'dropped a malformed gossip message')
+      this.log.warn({ err, remotePeer: fromPeer, bytes: bytes.byteLength }, 'dropped a malformed gossip message')
       return false
     }
   }

@@ -1,11 +1,15 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import Fastify from 'fastify'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyServerFactory, RawServerDefault } from 'fastify'
 import type { Startable } from '../../lib/startable.js'
 import type { Logger } from '../logger.js'
 import { NotFoundError, UnauthorizedError } from './errors.js'
 import type { RouteModule } from './router.js'
+import { includeObjectOf, payloadAsTable, wantsTable } from './tables/kube-table.js'
+import { dualProtocolServer } from './tls/dual-protocol-server.js'
+import type { DualProtocolServer } from './tls/dual-protocol-server.js'
+import type { ServingCert } from './tls/serving-cert.js'
 import type { ErrorTranslator } from './status.js'
 import { statusOf, toApiError } from './status.js'
 
@@ -20,6 +24,8 @@ export interface ApiServerInit {
   host: string
   port: number
   maxBodyBytes?: number
+  /** Serve HTTPS on the same port, beside plain HTTP, with the certificate this issues at start. */
+  tls?: () => Promise<ServingCert>
 }
 
 /** Probes for load balancers and supervisors answer without a token. */
@@ -40,6 +46,7 @@ export class ApiServer implements Startable {
   readonly app: FastifyInstance
   private url: string | undefined
   private readonly token: Buffer
+  private dual: DualProtocolServer | undefined
 
   constructor(
     private readonly components: ApiServerComponents,
@@ -47,7 +54,17 @@ export class ApiServer implements Startable {
   ) {
     this.token = Buffer.from(components.token)
     // forceCloseConnections: an idle keep-alive client must not hold up a stop.
-    this.app = Fastify({ bodyLimit: init.maxBodyBytes ?? 3 * 1024 * 1024, logger: false, return503OnClosing: true, forceCloseConnections: true })
+    // Fastify types its instance by the server's type; the dual server serves plain http.Server
+    // requests, so it is presented as one.
+    const serverFactory: FastifyServerFactory | undefined =
+      init.tls === undefined ? undefined : (handler) => (this.dual = dualProtocolServer(handler)) as unknown as RawServerDefault
+    this.app = Fastify({
+      bodyLimit: init.maxBodyBytes ?? 3 * 1024 * 1024,
+      logger: false,
+      return503OnClosing: true,
+      forceCloseConnections: true,
+      ...(serverFactory !== undefined ? { serverFactory } : {}),
+    })
     this.configure()
   }
 
@@ -61,6 +78,7 @@ export class ApiServer implements Startable {
   }
 
   async start(): Promise<void> {
+    if (this.dual !== undefined && this.init.tls !== undefined) this.dual.setCertificate(await this.init.tls())
     await this.app.listen({ host: this.init.host, port: this.init.port })
     const host = this.init.host.includes(':') ? `[${this.init.host}]` : this.init.host
     this.url = `http://${host}:${this.port}`
@@ -87,6 +105,10 @@ export class ApiServer implements Startable {
       if (given.length !== this.token.length || !timingSafeEqual(given, this.token)) {
         throw new UnauthorizedError('invalid bearer token')
       }
+    })
+    app.addHook('preSerialization', async (req, _reply, payload) => {
+      if (!wantsTable(req.headers.accept)) return payload
+      return payloadAsTable(payload, { now: Date.now(), include: includeObjectOf((req.query as Record<string, unknown>)['includeObject']) })
     })
     app.setErrorHandler(async (err, req, reply) => {
       const apiErr = toApiError(err, translators)

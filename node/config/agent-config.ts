@@ -36,6 +36,11 @@ export interface WorkloadConfig {
   hostPortRange: { min: number; max: number }
   /** A node down this long has its pods rescheduled elsewhere. */
   rescheduleAfterMs: number
+  /**
+   * A node that left gracefully (its agent stopped; its containers run on, to be adopted by a
+   * restart) has its pods rescheduled after this long, or after rescheduleAfterMs if longer.
+   */
+  rescheduleLeftAfterMs: number
   placement: 'spread' | 'binpack'
   /** First crash-loop back-off; it doubles per crash up to a minute. */
   backoffBaseMs: number
@@ -46,6 +51,14 @@ export interface ServicesConfig {
   bindAddress: string
   /** Service DNS (NAME.NS.svc.shoal); undefined when turned off. */
   dns: HostPort | undefined
+}
+
+/** Replication of the object store; the defaults suit production, tests shorten them. */
+export interface StoreSettings {
+  /** How often the store syncs with one random peer to repair lost gossip (default 10 s). */
+  antiEntropyIntervalMs?: number
+  /** How long local updates are coalesced before one gossip message goes out (default 5 ms). */
+  gossipFlushMs?: number
 }
 
 export interface AgentConfig {
@@ -72,6 +85,7 @@ export interface AgentConfig {
   raft: RaftSettings
   workloads: WorkloadConfig
   services: ServicesConfig
+  store?: StoreSettings
   /** Disaster recovery: restart as the sole voter of a new configuration, keeping the local log. */
   forceNewCluster: boolean
 }
@@ -93,7 +107,7 @@ export function defaultConfig(): AgentConfig {
     maxBodyBytes: 3 * 1024 * 1024,
     testHooks: false,
     raft: { ...DEFAULT_RAFT },
-    workloads: { hostPortRange: { min: 30000, max: 32767 }, rescheduleAfterMs: 2000, placement: 'spread', backoffBaseMs: 1000 },
+    workloads: { hostPortRange: { min: 30000, max: 32767 }, rescheduleAfterMs: 2000, rescheduleLeftAfterMs: 15_000, placement: 'spread', backoffBaseMs: 1000 },
     services: { bindAddress: '0.0.0.0', dns: { host: '0.0.0.0', port: 8600 } },
     forceNewCluster: false,
   }

@@ -26,6 +26,11 @@ export interface ResolvedClusterKey {
   path: string
   /** True when this start created a new cluster. */
   created: boolean
+  /**
+   * The key was given to join a cluster and is not in the data dir yet: it is saved
+   * (`saveClusterKey`) only once a peer accepted it, so a mistyped key never claims the data dir.
+   */
+  pending: boolean
 }
 
 /**
@@ -61,7 +66,8 @@ export class DataDir {
   /**
    * The cluster key, in order: SHOAL_CLUSTER_KEY, --cluster-key FILE, the copy in the data dir;
    * a node that joins nobody and remembers nobody creates a new cluster. A key given on the
-   * command line is copied into the data dir so restarts need no flags.
+   * command line is copied into the data dir so restarts need no flags: at once when the node
+   * joins nobody, otherwise after the first connection proves it (see `pending`).
    */
   async resolveClusterKey(opts: { text?: string; file?: string; joining: boolean }): Promise<ResolvedClusterKey> {
     const path = this.path('cluster.key')
@@ -80,10 +86,11 @@ export class DataDir {
           `the cluster key given does not match ${path}: this data dir belongs to another cluster (use a fresh --data-dir to join a different one)`,
         )
       }
-      if (storedKey === undefined) await writeFileAtomic(path, new TextDecoder().decode(given.psk) + '\n')
-      return { key: given, path, created: false }
+      const pending = storedKey === undefined && opts.joining
+      if (storedKey === undefined && !opts.joining) await this.saveClusterKey(given)
+      return { key: given, path, created: false, pending }
     }
-    if (storedKey !== undefined) return { key: storedKey, path, created: false }
+    if (storedKey !== undefined) return { key: storedKey, path, created: false, pending: false }
     if (opts.joining) {
       throw new MissingClusterKeyError(
         'this node joins a cluster but has no cluster key: pass --cluster-key FILE (the cluster.key of the first node) or set SHOAL_CLUSTER_KEY',
@@ -91,7 +98,14 @@ export class DataDir {
     }
     const text = generateClusterKeyText()
     await writeFileAtomic(path, text)
-    return { key: parseClusterKey(text, path), path, created: true }
+    return { key: parseClusterKey(text, path), path, created: true, pending: false }
+  }
+
+  /** Keep `key` as this data dir's cluster key, unless it already has one. */
+  async saveClusterKey(key: ClusterKey): Promise<void> {
+    const path = this.path('cluster.key')
+    if ((await readIfExists(path)) !== undefined) return
+    await writeFileAtomic(path, new TextDecoder().decode(key.psk) + '\n')
   }
 
   async writeToken(token: string): Promise<void> {

@@ -19,6 +19,13 @@ export interface AutopilotInput {
   progress: Record<string, { match: number }>
   commit: number
   now: number
+  /**
+   * When this leader first found each voter or learner that has no member record: membership
+   * forgets a member that stays down (after `forgetMs`), and a leader elected since may never
+   * have heard from a dead one. Such a node counts as down from then on; one missing here counts
+   * as just noticed, so it gets the whole window to show up.
+   */
+  unknownSince: Record<string, number>
 }
 
 export interface AutopilotOptions {
@@ -61,7 +68,11 @@ export function planAutopilot(input: AutopilotInput, options: AutopilotOptions):
   const healthy = (id: string): boolean => stateOf(id) === 'alive' && caughtUp(id)
   const downFor = (id: string): number => {
     const m = byId.get(id)
-    if (m === undefined || m.state === 'alive' || m.state === 'suspect') return 0
+    if (m === undefined) {
+      const since = input.unknownSince[id]
+      return since === undefined ? 0 : input.now - since
+    }
+    if (m.state === 'alive' || m.state === 'suspect') return 0
     return m.state === 'left' ? Infinity : input.now - m.since
   }
   const quorumSafe = (next: Set<string>): boolean => {

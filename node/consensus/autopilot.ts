@@ -7,7 +7,7 @@ import type { AutopilotOptions } from './autopilot-plan.js'
 import { planAutopilot } from './autopilot-plan.js'
 
 export interface AutopilotComponents {
-  raft: RaftNode
+  raft: Pick<RaftNode, 'id' | 'isReadyLeader' | 'status' | 'proposeConfChange'>
   members: () => Member[]
   events: AgentEventBus
   logger: Logger
@@ -22,6 +22,8 @@ export interface AutopilotInit extends Partial<AutopilotOptions> {
 export class Autopilot implements Startable {
   private timer: NodeJS.Timeout | undefined
   private busy = false
+  /** Configuration members with no member record, by when this leader first noticed. */
+  private readonly unknownSince = new Map<string, number>()
   private readonly options: AutopilotOptions
   private readonly now: () => number
   private readonly soon = (): void => void this.run()
@@ -46,20 +48,29 @@ export class Autopilot implements Startable {
 
   async run(): Promise<void> {
     const { raft, logger } = this.components
-    if (this.busy || !raft.isReadyLeader) return
+    if (!raft.isReadyLeader) {
+      // The next term's leader starts its own count: it may have heard from members this one did not.
+      this.unknownSince.clear()
+      return
+    }
+    if (this.busy) return
     this.busy = true
     try {
       const st = raft.status()
+      const now = this.now()
+      const members = this.components.members().map((m) => ({ id: m.heartbeat.peerId, state: m.state, since: m.since }))
+      this.trackUnknown([...st.voters, ...st.learners], new Set(members.map((m) => m.id)), now)
       const action = planAutopilot(
         {
           self: raft.id,
-          members: this.components.members().map((m) => ({ id: m.heartbeat.peerId, state: m.state, since: m.since })),
+          members,
           voters: st.voters,
           learners: st.learners,
           joint: st.votersOutgoing.length > 0,
           progress: st.progress ?? {},
           commit: st.commit,
-          now: this.now(),
+          now,
+          unknownSince: Object.fromEntries(this.unknownSince),
         },
         this.options,
       )
@@ -72,5 +83,11 @@ export class Autopilot implements Startable {
     } finally {
       this.busy = false
     }
+  }
+
+  private trackUnknown(config: string[], known: Set<string>, now: number): void {
+    const missing = new Set(config.filter((id) => !known.has(id)))
+    for (const id of this.unknownSince.keys()) if (!missing.has(id)) this.unknownSince.delete(id)
+    for (const id of missing) if (!this.unknownSince.has(id)) this.unknownSince.set(id, now)
   }
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { RaftNode } from '../../consensus/driver/raft-node.js'
 import { DiskStorage } from '../../consensus/storage/disk-storage.js'
+import { FileRecoveryMarker } from '../../consensus/storage/recovery-marker.js'
 import { RaftTransport } from '../../consensus/transport/raft-transport.js'
 import type { Startable } from '../../lib/startable.js'
 import { AllocationTable } from '../allocation/allocation-table.js'
@@ -11,6 +12,7 @@ import type { Member } from '../membership/member-table.js'
 import type { Host } from '../p2p/host.js'
 import { Autopilot } from './autopilot.js'
 import { Formation } from './formation.js'
+import { FileProposalStore } from './proposal-store.js'
 
 export interface ConsensusStack {
   raft: RaftNode
@@ -21,7 +23,7 @@ export interface ConsensusStack {
   /** The `raft` section of /shoal/v1/cluster. */
   section(): Record<string, unknown>
   /** What this node's heartbeat says about its raft state. */
-  heartbeat(): { role: string; term: number; leader: string; applied: number; empty: boolean; member: 'voter' | 'learner' | 'none' }
+  heartbeat(): { role: string; term: number; leader: string; applied: number; empty: boolean; member: 'voter' | 'learner' | 'none'; formation?: string[] }
   /** Before a graceful stop: hand leadership to another voter so the cluster does not wait out a timeout. */
   handOff(timeoutMs?: number): Promise<void>
 }
@@ -48,13 +50,14 @@ export interface ConsensusInit {
 export async function createConsensusStack(components: ConsensusComponents, init: ConsensusInit): Promise<ConsensusStack> {
   const { host, events, members } = components
   const logger = components.logger.child({ component: 'raft' })
-  const storage = await DiskStorage.open(join(components.dataDir, 'raft'))
+  const raftDir = join(components.dataDir, 'raft')
+  const storage = await DiskStorage.open(raftDir)
   if (storage.recovery.truncatedBytes > 0) logger.warn({ bytes: storage.recovery.truncatedBytes }, 'raft WAL had a torn tail; truncated it')
   const transport = new RaftTransport({ libp2p: host, logger: logger.child({ component: 'raft-transport' }) })
   const allocations = new AllocationTable()
   const self = host.peerId.toString()
   const raft = new RaftNode(
-    { storage, transport, stateMachine: allocations, logger },
+    { storage, transport, stateMachine: allocations, logger, recoveryMarker: new FileRecoveryMarker(raftDir) },
     {
       id: self,
       tickMs: init.settings.tickMs,
@@ -67,7 +70,7 @@ export async function createConsensusStack(components: ConsensusComponents, init
     },
   )
   const formation = new Formation(
-    { raft, members, events, logger },
+    { raft, members, events, logger, proposals: new FileProposalStore(raftDir) },
     { firstNode: init.firstNode, ...(init.bootstrapExpect !== undefined ? { bootstrapExpect: init.bootstrapExpect } : {}) },
   )
   const autopilot = new Autopilot({ raft, members, events, logger: logger.child({ component: 'autopilot' }) }, { replaceAfterMs: init.settings.voterReplaceMs })
@@ -100,7 +103,8 @@ export async function createConsensusStack(components: ConsensusComponents, init
     heartbeat: () => {
       const st = raft.status()
       const member = st.voters.includes(self) ? 'voter' : st.learners.includes(self) ? 'learner' : 'none'
-      return { role: st.role, term: st.term, leader: st.lead, applied: st.applied, empty: raft.isEmpty, member }
+      const proposal = raft.isEmpty ? formation.proposal : undefined
+      return { role: st.role, term: st.term, leader: st.lead, applied: st.applied, empty: raft.isEmpty, member, ...(proposal !== undefined ? { formation: proposal } : {}) }
     },
     handOff: async (timeoutMs = 2000) => {
       if (!raft.isLeader) return

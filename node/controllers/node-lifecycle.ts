@@ -48,10 +48,22 @@ export interface LifecycleMemory {
   unknownSince: AbsenceLog
 }
 
+/**
+ * How long a node that left gracefully keeps its pods bound, by default. An agent stops
+ * gracefully on an upgrade or a restart and leaves its containers running to adopt them when it
+ * is back, which takes a few seconds; moving its pods away meanwhile would restart every replica.
+ */
+export const DEFAULT_LEFT_GRACE_MS = 15_000
+
 export interface LifecycleOptions {
   now: number
   /** How long a node stays down before its pods are unbound. */
   rescheduleGraceMs: number
+  /**
+   * How long a node that left stays away before its pods are unbound; the grace applied is the
+   * longer of this and rescheduleGraceMs. Default DEFAULT_LEFT_GRACE_MS.
+   */
+  leftGraceMs?: number
   memory?: LifecycleMemory
 }
 
@@ -76,7 +88,9 @@ const REASON: Record<NotReadyCause, (name: string) => string> = {
  * - `down` for at least `rescheduleGraceMs` (now - since >= grace): every pod on it is unbound so
  *   its controller's replica is placed elsewhere. The caller should confirm the death with a
  *   direct ping before proposing (DESIGN: gossip can be wrong).
- * - `left` is unbound at once (grace 0): the node said goodbye and stops its own pods.
+ * - `left` (a graceful stop) after max(rescheduleGraceMs, leftGraceMs): the agent does not stop
+ *   its containers when it stops, so that a restart within the grace adopts them and keeps every
+ *   pod where it is. A node gone for good has its pods placed elsewhere after the grace.
  * - A node that holds bindings but is absent from membership (never heard by this leader, or
  *   forgotten after being down for long) counts as down since this caller first noticed it, via
  *   `memory.unknownSince`. Counting from first notice rather than treating it as long dead keeps a
@@ -101,7 +115,7 @@ export function nodeLifecycle(members: readonly MemberView[], bindings: readonly
 
   const unbind: Unbind[] = []
   for (const node of down) {
-    const grace = node.cause === 'left' ? 0 : options.rescheduleGraceMs
+    const grace = node.cause === 'left' ? Math.max(options.rescheduleGraceMs, options.leftGraceMs ?? DEFAULT_LEFT_GRACE_MS) : options.rescheduleGraceMs
     if (now - node.since < grace) continue
     const reason = REASON[node.cause](node.name)
     for (const p of node.pods) unbind.push({ podUid: p.podUid, namespace: p.namespace, name: p.name, nodeId: node.nodeId, nodeName: node.name, cause: node.cause, reason })

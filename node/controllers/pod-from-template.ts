@@ -1,5 +1,5 @@
 import { namespaceOf } from './ownership.js'
-import type { ObjectMeta, OwnerReference, Pod, ReplicationController } from './types.js'
+import type { ObjectMeta, OwnerReference, Pod, PodTemplate } from './types.js'
 
 /** Kubernetes truncates a generateName base to this, so base plus suffix stays a valid label. */
 export const MAX_NAME_PREFIX = 58
@@ -14,23 +14,35 @@ export interface NewPod extends Pod {
   metadata: ObjectMeta & { namespace: string; labels: Record<string, string>; ownerReferences: OwnerReference[] }
 }
 
-export function controllerRefTo(rc: ReplicationController): OwnerReference {
-  return { apiVersion: 'v1', kind: 'ReplicationController', name: rc.metadata.name, uid: rc.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }
+/** An object that can be named as another's owner: it knows its own kind. */
+export interface OwnerObject {
+  apiVersion: string
+  kind: string
+  metadata: ObjectMeta
 }
 
-/** A replica of the template: its labels and annotations, a copy of its spec, owned by the RC. */
-export function podFromTemplate(rc: ReplicationController, name: string): NewPod {
-  const template = rc.spec.template
+/** A controller that keeps replicas of a pod template: a ReplicationController or a ReplicaSet. */
+export interface ReplicaOwner extends OwnerObject {
+  spec: { replicas?: number; minReadySeconds?: number; template: PodTemplate }
+}
+
+export function controllerRefTo(owner: OwnerObject): OwnerReference {
+  return { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }
+}
+
+/** A replica of the template: its labels and annotations, a copy of its spec, owned by `owner`. */
+export function podFromTemplate(owner: ReplicaOwner, name: string): NewPod {
+  const template = owner.spec.template
   const annotations = template.metadata?.annotations
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
       name,
-      namespace: namespaceOf(rc),
+      namespace: namespaceOf(owner),
       labels: { ...template.metadata?.labels },
       ...(annotations !== undefined ? { annotations: { ...annotations } } : {}),
-      ownerReferences: [controllerRefTo(rc)],
+      ownerReferences: [controllerRefTo(owner)],
     },
     // A deep copy, so a later edit of one replica's spec cannot reach the template or its siblings.
     spec: structuredClone(template.spec),

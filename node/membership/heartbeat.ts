@@ -32,6 +32,8 @@ const heartbeatSchema = z.object({
       empty: z.boolean().optional(),
       /** Whether this node votes, only receives the log, or is not in the configuration yet. */
       member: z.enum(['voter', 'learner', 'none']).optional(),
+      /** The first voter set this node proposes under --bootstrap-expect (node/consensus/formation-plan.ts). */
+      formation: z.array(z.string().max(128)).max(7).optional(),
     })
     .optional(),
   /** Where this node's service proxy listens, and the service ports it cannot serve. */

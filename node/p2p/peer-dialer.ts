@@ -35,7 +35,16 @@ export interface PeerDialerInit {
   mismatchRounds?: number
   /** Per-attempt dial timeout while joining; a LAN handshake takes milliseconds. */
   joinDialTimeoutMs?: number
+  /**
+   * Give up with 'join:rejected' when seeds keep failing the handshake (default true). Only for
+   * seeds the user named: a remembered peer that fails it has moved on (its address now belongs
+   * to something else), which says nothing about this node's key, so the node keeps running.
+   */
+  rejectOnKeyMismatch?: boolean
 }
+
+/** Rounds of failed join attempts logged as warnings before the dialer goes quiet. */
+const QUIET_AFTER_ROUNDS = 5
 
 interface Backoff {
   next: number
@@ -82,7 +91,9 @@ export class PeerDialer implements Startable {
     const { logger } = this.components
     let delay = this.init.minBackoffMs ?? 250
     let mismatches = 0
+    let round = 0
     while (this.running && !this.joined) {
+      round++
       const timeout = this.init.joinDialTimeoutMs ?? 3000
       const results = await Promise.allSettled(this.init.join.map((ma) => this.components.host.dial(ma, { signal: AbortSignal.timeout(timeout) })))
       if (!this.running) return
@@ -100,10 +111,16 @@ export class PeerDialer implements Startable {
           handshakeFailures.push({ target: this.init.join[i]!.toString() })
         }
       }
+      // Remembered peers may be gone for good while this node keeps serving: say so a few times,
+      // then keep trying quietly instead of filling the log every few seconds.
+      const level = round <= QUIET_AFTER_ROUNDS ? 'warn' : 'debug'
       for (const [i, r] of results.entries()) {
-        if (r.status === 'rejected') logger.warn({ target: this.init.join[i]!.toString(), err: describe(r.reason) }, 'join attempt failed')
+        if (r.status === 'rejected') logger[level]({ target: this.init.join[i]!.toString(), err: describe(r.reason) }, 'join attempt failed')
       }
-      if (handshakeFailures.length > 0) {
+      if (round === QUIET_AFTER_ROUNDS) logger.info('no seed answers yet; still trying in the background (failures now logged at debug)')
+      if (handshakeFailures.length > 0 && this.init.rejectOnKeyMismatch === false) {
+        logger[level]({ targets: handshakeFailures.map((f) => f.target) }, 'a remembered peer answered but failed the encrypted handshake; it is no longer in this cluster')
+      } else if (handshakeFailures.length > 0) {
         mismatches++
         logger.error(
           { targets: handshakeFailures.map((f) => f.target) },
@@ -164,12 +181,6 @@ export class PeerDialer implements Startable {
 }
 
 /**
- * A dial whose TCP connect succeeds but whose encrypted handshake fails or stalls. With a wrong
- * private-network key both sides read noise as garbage, so the handshake usually just times out;
- * a raw TCP probe tells that apart from a peer that is not there at all. libp2p does not export
- * its error classes, hence the check by name.
- */
-/**
  * A node with no connection at all may only know stale member addresses (say, every peer
  * restarted while it was cut off); its seeds — the --join targets or remembered peers — are the
  * addresses most likely to still be right, so it keeps trying them with backoff.
@@ -178,6 +189,12 @@ export function nextSeedRetry(previousDelay: number, maxBackoffMs: number): numb
   return Math.min(Math.max(previousDelay * 2, 1000), maxBackoffMs)
 }
 
+/**
+ * A dial whose TCP connect succeeds but whose encrypted handshake fails or stalls. With a wrong
+ * private-network key both sides read noise as garbage, so the handshake usually just times out;
+ * a raw TCP probe tells that apart from a peer that is not there at all. libp2p does not export
+ * its error classes, hence the check by name.
+ */
 async function isHandshakeFailure(err: unknown, target: Multiaddr): Promise<boolean> {
   const errors = err instanceof AggregateError ? err.errors : [err]
   const names = errors.map((e: unknown) => (e instanceof Error ? e.name : ''))

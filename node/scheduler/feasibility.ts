@@ -1,5 +1,5 @@
 import type { Filter } from './filters/filter.js'
-import { dynamicHostPorts, fixedHostPorts } from './filters/host-ports.js'
+import { dynamicHostPorts, fixedHostPorts, servicePorts } from './filters/host-ports.js'
 import { nodeReady } from './filters/node-ready.js'
 import { nodeSelector } from './filters/node-selector.js'
 import { resourcesFit } from './filters/resources-fit.js'
@@ -26,7 +26,9 @@ export const STATIC_FILTERS: readonly Filter[] = [
 ]
 
 export const DYNAMIC_FILTERS: readonly Filter[] = [
-  // Fixed host ports, then room in the range for the dynamic ones.
+  // Fixed host ports that a service listens on, then ones other pods hold, then room in the
+  // range for the dynamic ones (which skip service ports).
+  servicePorts,
   fixedHostPorts,
   dynamicHostPorts,
   // Cpu and memory left.

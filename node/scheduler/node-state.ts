@@ -21,6 +21,8 @@ export class NodeState {
   private usedCpu = 0
   private usedMem = 0
   private readonly usedPorts = new Set<number>()
+  /** Service ports: held by the proxy on every node, shared by all NodeStates of a plan. */
+  private readonly servicePorts: ReadonlySet<number>
   /** Free ports left in [portMin, portMax]. */
   private freeInRange: number
   /** Where the next dynamic-port scan starts, as an offset from portMin; it wraps around. */
@@ -29,7 +31,7 @@ export class NodeState {
   private scanned = 0
 
   /** `portStart` (0 ≤ start < range size) is where this plan starts looking for free ports. */
-  constructor(node: SchedulerNode, index: number, defaultRange: PortRange, portStart = 0) {
+  constructor(node: SchedulerNode, index: number, defaultRange: PortRange, portStart = 0, servicePorts: ReadonlySet<number> = new Set()) {
     this.index = index
     this.name = node.name
     this.ready = node.ready
@@ -42,6 +44,9 @@ export class NodeState {
     this.portMax = range.max
     this.freeInRange = Math.max(0, range.max - range.min + 1)
     this.portCursor = this.freeInRange === 0 ? 0 : portStart % this.freeInRange
+    this.servicePorts = servicePorts
+    // Taken from the start, so the dynamic-port scan and the free count skip them.
+    for (const port of servicePorts) this.usePort(port)
   }
 
   get freeCpu(): number {
@@ -54,6 +59,10 @@ export class NodeState {
 
   isPortUsed(port: number): boolean {
     return this.usedPorts.has(port)
+  }
+
+  isServicePort(port: number): boolean {
+    return this.servicePorts.has(port)
   }
 
   inPortRange(port: number): boolean {
@@ -103,13 +112,19 @@ export class NodeState {
  * equally ranked nodes breaks ties at random, yet the same seed replays them, whatever order the
  * snapshot listed the nodes in. The first node of a duplicated name wins.
  */
-export function buildNodeStates(nodes: readonly SchedulerNode[], allocations: readonly Allocation[], defaultRange: PortRange, prng: Prng): NodeState[] {
+export function buildNodeStates(
+  nodes: readonly SchedulerNode[],
+  allocations: readonly Allocation[],
+  defaultRange: PortRange,
+  prng: Prng,
+  servicePorts: ReadonlySet<number> = new Set(),
+): NodeState[] {
   const unique = new Map<string, SchedulerNode>()
   for (const node of nodes) if (!unique.has(node.name)) unique.set(node.name, node)
   const byNameOrder = [...unique.values()].sort((a, b) => compareText(a.name, b.name))
   const states = prng.shuffle(byNameOrder).map((node, i) => {
     const range = node.portRange ?? defaultRange
-    return new NodeState(node, i, defaultRange, prng.int(0, Math.max(1, range.max - range.min + 1)))
+    return new NodeState(node, i, defaultRange, prng.int(0, Math.max(1, range.max - range.min + 1)), servicePorts)
   })
   const byName = new Map(states.map((s) => [s.name, s]))
   // Allocations on nodes missing from the snapshot are ignored: those nodes cannot take pods.

@@ -26,7 +26,7 @@ export const DEFAULT_PORT_RANGE: PortRange = { min: 30000, max: 32767 }
 export function schedule(snapshot: SchedulingSnapshot, options: SchedulerOptions): Plan {
   const strategy = options.strategy ?? 'spread'
   const range = options.portRange ?? DEFAULT_PORT_RANGE
-  const nodes = buildNodeStates(snapshot.nodes, snapshot.allocations, range, new Prng(options.seed))
+  const nodes = buildNodeStates(snapshot.nodes, snapshot.allocations, range, new Prng(options.seed), new Set(snapshot.servicePorts ?? []))
   const eligibility = new ClassEligibility(nodes)
   const spread = new OwnerSpread(nodes, snapshot.allocations)
   const seen = new Set(snapshot.allocations.map((a) => a.podUid))

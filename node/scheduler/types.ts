@@ -71,6 +71,11 @@ export interface SchedulingSnapshot {
   nodes: SchedulerNode[]
   allocations: Allocation[]
   pending: PendingPod[]
+  /**
+   * Ports the services listen on. Every node's proxy listens on every service port (pods share
+   * the host network), so these count as used on every node: no pod gets one as a host port.
+   */
+  servicePorts?: number[]
 }
 
 export type PlacementStrategy = 'spread' | 'binpack'

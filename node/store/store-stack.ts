@@ -14,6 +14,12 @@ export interface StoreStack {
   gossip: UpdateGossip
   /** In start order: load from disk, index, then gossip and sync with peers. */
   parts: Startable[]
+  /** Fault injection for tests: set `dropOutgoingGossip` to lose every update this node gossips. */
+  faults: StoreFaults
+}
+
+export interface StoreFaults {
+  dropOutgoingGossip: boolean
 }
 
 export interface StoreStackInit {
@@ -28,21 +34,26 @@ export interface StoreStackInit {
  */
 export function createStoreStack(components: { host: Host; logger: Logger; dataDir: string }, init: StoreStackInit = {}): StoreStack {
   const { host, logger } = components
+  const faults: StoreFaults = { dropOutgoingGossip: false }
   const doc = new Y.Doc()
-  const persistence = new DocPersistence({ doc, logger: logger.child({ component: 'crdt-persistence' }) }, { path: join(components.dataDir, 'crdt.log') })
+  // DocPersistence, UpdateGossip and SyncService bind their own `component`; binding it here too
+  // would print the key twice on every line.
+  const persistence = new DocPersistence({ doc, logger }, { path: join(components.dataDir, 'crdt.log') })
   const store = new ObjectStore({ doc, logger: logger.child({ component: 'store' }), durability: persistence })
   const gossip = new UpdateGossip(
     {
       doc,
-      logger: logger.child({ component: 'crdt-gossip' }),
+      logger,
       publish: async (bytes) => {
+        // A dropped message is what a lossy network does to gossip; anti-entropy must repair it.
+        if (faults.dropOutgoingGossip) return
         await host.services.pubsub.publish(CRDT_TOPIC, bytes)
       },
     },
     { ...(init.gossipFlushMs !== undefined ? { flushDelayMs: init.gossipFlushMs } : {}) },
   )
   const sync = new SyncService(
-    { libp2p: host, doc, logger: logger.child({ component: 'crdt-sync' }) },
+    { libp2p: host, doc, logger },
     { ...(init.antiEntropyIntervalMs !== undefined ? { antiEntropyIntervalMs: init.antiEntropyIntervalMs } : {}) },
   )
   const onMessage = (evt: CustomEvent<Message>): void => {
@@ -66,5 +77,5 @@ export function createStoreStack(components: { host: Host; logger: Logger; dataD
     },
     stop: () => undefined,
   }
-  return { doc, store, persistence, sync, gossip, parts: [persistence, store, gossip, subscription, sync, defaults] }
+  return { doc, store, persistence, sync, gossip, faults, parts: [persistence, store, gossip, subscription, sync, defaults] }
 }

@@ -9,6 +9,7 @@ import type { Logger } from '../logger.js'
 import type { Member, MemberTable } from '../membership/member-table.js'
 import type { Host } from '../p2p/host.js'
 import type { ContainerRuntime } from '../runtime/types.js'
+import type { Pod } from '../objects/pod.js'
 import type { PlacementStrategy } from '../scheduler/types.js'
 import { StoreEventRecorder } from './events/store-event-recorder.js'
 import { GcLoop } from './leader/gc-loop.js'
@@ -38,8 +39,12 @@ export interface WorkloadComponents {
 
 export interface WorkloadSettings {
   rescheduleAfterMs: number
+  /** Grace for the pods of a node that left gracefully (restart, upgrade); default 15 s. */
+  rescheduleLeftAfterMs?: number
   placement: PlacementStrategy
   backoffBaseMs: number
+  /** Delete Succeeded/Failed pods this long after they finished; absent keeps them (Kubernetes' default). */
+  finishedPodTtlMs?: number
 }
 
 export interface WorkloadStack {
@@ -49,6 +54,16 @@ export interface WorkloadStack {
   parts: Startable[]
   routes: RouteModule[]
   views: Record<string, (obj: unknown) => unknown>
+  /**
+   * The `reconciler` section of /shoal/v1/cluster: `caughtUp` is false after a start until the
+   * allocation table is confirmed current; until then this node starts and stops nothing.
+   */
+  section: () => Record<string, unknown>
+}
+
+function isFinished(obj: unknown): boolean {
+  const phase = (obj as Pod).status?.phase
+  return phase === 'Succeeded' || phase === 'Failed'
 }
 
 /**
@@ -60,7 +75,16 @@ export function createWorkloadStack(c: WorkloadComponents, settings: WorkloadSet
   const nodeEvents = new StoreEventRecorder({ store: c.store, logger }, { component: 'shoal-node', host: c.self.name })
   const leaderEvents = new StoreEventRecorder({ store: c.store, logger }, { component: 'shoal-controller', host: c.self.name })
   const reconciler = new Reconciler(
-    { store: c.store, allocations: c.allocations, runtimes: c.runtimes, events: nodeEvents, logger: logger.child({ component: 'reconciler' }), self: c.self },
+    {
+      store: c.store,
+      allocations: c.allocations,
+      runtimes: c.runtimes,
+      events: nodeEvents,
+      logger: logger.child({ component: 'reconciler' }),
+      self: c.self,
+      // A ReadIndex round: resolves once this node applied the leader's commit index.
+      catchUp: () => c.raft.linearizableRead(5000),
+    },
     { backoff: { baseMs: settings.backoffBaseMs } },
   )
   const scheduling = new SchedulingLoop(
@@ -84,9 +108,15 @@ export function createWorkloadStack(c: WorkloadComponents, settings: WorkloadSet
         }
       },
     },
-    { rescheduleAfterMs: settings.rescheduleAfterMs },
+    {
+      rescheduleAfterMs: settings.rescheduleAfterMs,
+      ...(settings.rescheduleLeftAfterMs !== undefined ? { rescheduleLeftAfterMs: settings.rescheduleLeftAfterMs } : {}),
+    },
   )
-  const gc = new GcLoop({ store: c.store, allocations: c.allocations, raft: c.raft, logger: logger.child({ component: 'gc' }) })
+  const gc = new GcLoop(
+    { store: c.store, allocations: c.allocations, raft: c.raft, logger: logger.child({ component: 'gc' }) },
+    settings.finishedPodTtlMs !== undefined ? { finishedTtlMs: settings.finishedPodTtlMs } : {},
+  )
   const unsubscribes: Array<() => void> = []
   const memberChanged = (): void => {
     scheduling.trigger()
@@ -95,11 +125,19 @@ export function createWorkloadStack(c: WorkloadComponents, settings: WorkloadSet
   const triggers: Startable = {
     start: () => {
       unsubscribes.push(
-        c.store.subscribe('pods', {}, () => {
+        c.store.subscribe('pods', {}, (e) => {
           scheduling.trigger()
           replication.trigger()
+          // Deleted and finished pods give their resources back promptly (see GcLoop).
+          if (e.type === 'DELETED') gc.podDeleted(e.object.metadata.uid ?? '')
+          else if (isFinished(e.object)) gc.trigger()
         }),
-        c.store.subscribe('replicationcontrollers', {}, () => replication.trigger()),
+        c.store.subscribe('replicationcontrollers', {}, (e) => {
+          replication.trigger()
+          if (e.type === 'DELETED') gc.ownerDeleted(e.object.metadata.uid ?? '')
+        }),
+        // A service's port is no host port for pods: a new or deleted service changes what fits.
+        c.store.subscribe('services', {}, () => scheduling.trigger()),
         c.allocations.subscribe(() => {
           scheduling.trigger()
           replication.trigger()
@@ -119,5 +157,6 @@ export function createWorkloadStack(c: WorkloadComponents, settings: WorkloadSet
     parts: [reconciler, triggers],
     routes: [containersRoutes({ runtimes: c.runtimes, nodeName: c.self.name }), podLogRoutes({ store: c.store, allocations: c.allocations, runtimes: c.runtimes, members: c.members, selfId: c.self.id, token: c.token })],
     views: { pods: podView(c.allocations, c.memberTable) },
+    section: () => ({ reconciler: { caughtUp: reconciler.caughtUp } }),
   }
 }

@@ -136,7 +136,7 @@ describe('resource API: one implementation for every kind', () => {
 
   it('validates the merged result of a patch, so a patch cannot store an invalid object', async () => {
     const created = await create('/api/v1/namespaces/default/pods', pod('patchme'))
-    const r = await api.request<Status>('PATCH', '/api/v1/namespaces/default/pods/patchme', { spec: { containers: [] } }, { contentType: 'application/strategic-merge-patch+json' })
+    const r = await api.request<Status>('PATCH', '/api/v1/namespaces/default/pods/patchme', { spec: { containers: [] } }, { contentType: 'application/merge-patch+json' })
     expect(r.status).toBe(422)
     expect(r.body.details?.causes?.[0]?.field).toBe('spec.containers')
     const after = await api.ok<KubeObject>('/api/v1/namespaces/default/pods/patchme')
@@ -147,7 +147,11 @@ describe('resource API: one implementation for every kind', () => {
     const removed = await api.request<KubeObject>('PATCH', '/api/v1/namespaces/default/pods/patchme', { metadata: { labels: { extra: null } } }, { contentType: 'application/merge-patch+json' })
     expect(removed.body.metadata.labels).toBeUndefined()
     const jsonPatch = await api.request<Status>('PATCH', '/api/v1/namespaces/default/pods/patchme', [{ op: 'remove', path: '/spec' }], { contentType: 'application/json-patch+json' })
-    expect(jsonPatch.status).toBe(415)
+    // A JSON patch is validated like any other: removing the spec leaves an invalid pod.
+    expect(jsonPatch.status).toBe(422)
+    expect((await api.ok<KubeObject>('/api/v1/namespaces/default/pods/patchme')).spec).toEqual(created.spec)
+    const unknownType = await api.request<Status>('PATCH', '/api/v1/namespaces/default/pods/patchme', { spec: {} }, { contentType: 'application/x-unknown-patch' })
+    expect(unknownType.status).toBe(415)
   })
 
   it('accepts YAML bodies', async () => {

@@ -28,13 +28,20 @@ export class ChaosCluster {
     return this.agents.filter((a) => !a.running)
   }
 
-  /** The node the live agents agree leads, if any. */
-  async leader(): Promise<ProcessAgent | undefined> {
-    for (const a of this.live()) {
-      const v = await raftView(a.api).catch(() => undefined)
-      if (v?.role === 'leader') return a
+  /**
+   * The leader, waiting a while for one: right after a kill or a partition an election may be
+   * under way, and a kill-leader or isolate-leader that found none would test nothing. A stale
+   * leader cut off in a minority may still call itself leader, so the highest term wins.
+   */
+  async leader(waitMs = 15_000): Promise<ProcessAgent | undefined> {
+    const deadline = Date.now() + waitMs
+    for (;;) {
+      const views = await Promise.all(this.live().map(async (a) => ({ a, v: await raftView(a.api).catch(() => undefined) })))
+      const leaders = views.filter((x) => x.v?.role === 'leader').sort((x, y) => (y.v?.term ?? 0) - (x.v?.term ?? 0))
+      if (leaders[0] !== undefined) return leaders[0].a
+      if (Date.now() > deadline) return undefined
+      await new Promise((r) => setTimeout(r, 250))
     }
-    return undefined
   }
 
   async kill(a: ProcessAgent): Promise<void> {

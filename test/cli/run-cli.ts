@@ -20,15 +20,20 @@ const env = { ...process.env, NODE_COMPILE_CACHE: join(tmpdir(), 'shoal-test-com
 
 /** Run the built `shoal` CLI against an in-process agent, as a user would from a shell. */
 export function runCli(agent: TestAgent, argv: readonly string[], stdin?: string): Promise<CliResult> {
+  return runShoal(args(agent, argv).slice(1), { stdin })
+}
+
+/** Run the built `shoal` CLI with exactly these arguments (no server or token added). */
+export function runShoal(argv: readonly string[], opts: { stdin?: string | undefined; env?: Record<string, string> } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args(agent, argv), { stdio: ['pipe', 'pipe', 'pipe'], env })
+    const child = spawn(process.execPath, [cliPath(), ...argv], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...env, ...opts.env } })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
     child.on('error', reject)
     child.on('close', (code) => resolve({ code, stdout, stderr }))
-    child.stdin.end(stdin ?? '')
+    child.stdin.end(opts.stdin ?? '')
   })
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { nodeLifecycle } from '../../node/controllers/index.js'
+import { DEFAULT_LEFT_GRACE_MS, nodeLifecycle } from '../../node/controllers/index.js'
 import type { LifecycleBinding, MemberView } from '../../node/controllers/index.js'
 import { T0 } from './fixtures.js'
 
@@ -41,13 +41,38 @@ describe('nodeLifecycle', () => {
     ])
   })
 
-  it('unbinds the pods of a node that left at once, without waiting for the grace', () => {
-    const d = nodeLifecycle([member('peer-a', 'alive'), member('peer-b', 'left', T0)], bindings, { now: T0, rescheduleGraceMs: GRACE })
-    expect(d.notReady.map((n) => [n.name, n.cause])).toEqual([['b', 'left']])
-    expect(d.unbind.map((u) => [u.name, u.reason])).toEqual([
-      ['web-1', 'node b left the cluster'],
-      ['web-2', 'node b left the cluster'],
+  it('reports a node that left at once but keeps its pods bound for the left grace, so a restart adopts them', () => {
+    const members = [member('peer-a', 'alive'), member('peer-b', 'left', T0)]
+    const first = nodeLifecycle(members, bindings, { now: T0, rescheduleGraceMs: GRACE, leftGraceMs: 3 * GRACE })
+    expect(first.notReady.map((n) => [n.name, n.cause, n.pods.length])).toEqual([['b', 'left', 2]])
+    expect(first.unbind).toEqual([])
+    // Past the down grace, still within the left grace.
+    const within = nodeLifecycle(members, bindings, { now: T0 + 3 * GRACE - 1, rescheduleGraceMs: GRACE, leftGraceMs: 3 * GRACE, memory: first.memory })
+    expect(within.unbind).toEqual([])
+    const due = nodeLifecycle(members, bindings, { now: T0 + 3 * GRACE, rescheduleGraceMs: GRACE, leftGraceMs: 3 * GRACE, memory: within.memory })
+    expect(due.notReady).toEqual([])
+    expect(due.unbind.map((u) => [u.name, u.cause, u.reason])).toEqual([
+      ['web-1', 'left', 'node b left the cluster'],
+      ['web-2', 'left', 'node b left the cluster'],
     ])
+  })
+
+  it('waits for the longer of the two graces for a node that left, 15 s by default', () => {
+    const members = [member('peer-a', 'alive'), member('peer-b', 'left', T0)]
+    expect(nodeLifecycle(members, bindings, { now: T0 + DEFAULT_LEFT_GRACE_MS - 1, rescheduleGraceMs: GRACE }).unbind).toEqual([])
+    expect(nodeLifecycle(members, bindings, { now: T0 + DEFAULT_LEFT_GRACE_MS, rescheduleGraceMs: GRACE }).unbind).toHaveLength(2)
+    // A down grace longer than the left one applies to left nodes too: leaving is no reason to hurry.
+    const long = { rescheduleGraceMs: 4 * GRACE, leftGraceMs: GRACE }
+    expect(nodeLifecycle(members, bindings, { now: T0 + 4 * GRACE - 1, ...long }).unbind).toEqual([])
+    expect(nodeLifecycle(members, bindings, { now: T0 + 4 * GRACE, ...long }).unbind).toHaveLength(2)
+  })
+
+  it('keeps the pods of a node that left and came back within the grace', () => {
+    const left = nodeLifecycle([member('peer-a', 'alive'), member('peer-b', 'left', T0)], bindings, { now: T0, rescheduleGraceMs: GRACE, leftGraceMs: 3 * GRACE })
+    const back = nodeLifecycle([member('peer-a', 'alive'), member('peer-b', 'alive', T0 + GRACE)], bindings, { now: T0 + 10 * GRACE, rescheduleGraceMs: GRACE, leftGraceMs: 3 * GRACE, memory: left.memory })
+    expect(back.unbind).toEqual([])
+    expect(back.notReady).toEqual([])
+    expect(back.memory.notReady.size).toBe(0)
   })
 
   it('never reports or unbinds a suspect node, however long it is suspect', () => {

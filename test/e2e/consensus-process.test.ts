@@ -1,3 +1,5 @@
+import { readFile, rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ProcessCluster } from '../harness/process-cluster.js'
 import type { ProcessAgent } from '../harness/processes.js'
@@ -84,6 +86,61 @@ describe('raft across agent processes', () => {
     for (const a of agents) {
       await waitFor(async () => (await boundPods(a.api)).length === 10, { timeoutMs: 20_000, message: `${a.name} has all commits` })
       expect(await boundPods(a.api)).toEqual([...before, ...during].sort())
+    }
+  })
+
+  it('five agents: a new leader commits after kill -9 of the leader; a leader isolated with one other node steps down; nothing committed is lost', async () => {
+    await startCluster(5)
+    const before = await commit(agents, 'p', 3)
+    const first = await leaderOf(agents)
+    await first.kill9()
+    const afterKill = await commit(live(), 'q', 3)
+    await first.start({ join: [] })
+    await waitFor(async () => (await boundPods(first.api)).length === 6, { timeoutMs: 20_000, message: 'old leader caught up' })
+    // Now a minority of two that holds the current leader.
+    const leader = await leaderOf(agents)
+    const minority = [leader, agents.find((a) => a !== leader)!]
+    const majority = agents.filter((a) => !minority.includes(a))
+    await partition([minority, majority])
+    await waitFor(async () => (await raftView(leader.api)).role !== 'leader', { timeoutMs: 10_000, message: 'isolated leader steps down' })
+    const during = await commit(majority, 'r', 3)
+    const r = await leader.api.request('POST', '/shoal/v1/debug/raft/bind', { podUid: 'minority', nodeId: 'nowhere' })
+    expect(r.status).not.toBe(200)
+    await partition([agents])
+    const all = [...before, ...afterKill, ...during].sort()
+    for (const a of agents) {
+      await waitFor(async () => (await boundPods(a.api)).length === all.length, { timeoutMs: 20_000, message: `${a.name} has all commits` })
+      expect(await boundPods(a.api)).toEqual(all)
+    }
+    expect((await raftView(agents[0]!.api)).voters).toHaveLength(5)
+  })
+
+  it('--force-new-cluster recovers a lost quorum once; restarted later with the flag left on, the node stays in the rebuilt cluster', async () => {
+    await startCluster(3)
+    const before = await commit(agents, 'f', 3)
+    for (const a of agents) await a.kill9()
+    // The README's recovery: the survivor with the newest data is forced; the others drop their raft state.
+    const [survivor, ...others] = agents as [ProcessAgent, ...ProcessAgent[]]
+    const forced = { args: [...RAFT_ARGS, '--force-new-cluster'], join: [] }
+    await survivor.start(forced)
+    await waitFor(async () => (await raftView(survivor.api)).role === 'leader', { timeoutMs: 20_000, message: 'survivor leads alone' })
+    const solo = await commit([survivor], 'g', 2)
+    for (const a of others) {
+      await rm(join(a.options.dataDir, 'raft'), { recursive: true, force: true })
+      await a.start({ join: [] })
+    }
+    await waitFor(async () => (await raftView(survivor.api)).voters.length === 3, { timeoutMs: 30_000, message: 'rebuilt to three voters' })
+    // Later, the survivor restarts with --force-new-cluster still on its command line.
+    await survivor.kill9()
+    await survivor.start(forced)
+    const log = await readFile(join(survivor.options.dataDir, 'agent.log'), 'utf8')
+    expect(log).toContain('--force-new-cluster was already applied')
+    const after = await commit(agents, 'h', 2)
+    const all = [...before, ...solo, ...after].sort()
+    for (const a of agents) {
+      await waitFor(async () => (await boundPods(a.api)).length === all.length, { timeoutMs: 20_000, message: `${a.name} has all commits` })
+      const view = await raftView(a.api)
+      expect(view.voters, a.name).toHaveLength(3)
     }
   })
 

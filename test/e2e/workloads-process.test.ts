@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ProcessCluster } from '../harness/process-cluster.js'
 import type { ProcessAgent } from '../harness/processes.js'
@@ -39,6 +41,30 @@ async function scale(a: ProcessAgent, name: string, replicas: number): Promise<v
   await waitFor(async () => (await a.api.request('PATCH', `/api/v1/namespaces/default/replicationcontrollers/${name}`, { spec: { replicas } }, { contentType: 'application/merge-patch+json' })).status === 200)
 }
 
+/**
+ * Restart `node` over its data dir and check that it neither stopped nor recreated a container:
+ * every container keeps its id, pid and state, every pod its node and restart count, and the
+ * log shows no fencing. `observer` is asked about pods (the node itself in a one-node cluster).
+ */
+async function restartAdopts(node: ProcessAgent, observer: ProcessAgent, app: string, how: 'kill -9' | 'SIGTERM'): Promise<void> {
+  const pods = await podsOf(observer.api, `app=${app}`)
+  const before = (await containersOf(node.api)).map((c) => `${c.podName}:${c.id}:${c.pid}:${c.state}`).sort()
+  expect(before.filter((c) => c.endsWith(':running')).length).toBeGreaterThan(0)
+  const logBefore = await readFile(join(node.options.dataDir, 'agent.log'), 'utf8')
+  if (how === 'kill -9') await node.kill9()
+  else expect(await node.stop()).toBe(0)
+  await node.start({ join: [] })
+  await waitFor(async () => (await node.api.ok<{ reconciler: { caughtUp: boolean } }>('/shoal/v1/cluster')).reconciler.caughtUp, { timeoutMs: 20_000, message: `${node.name} caught up after ${how}` })
+  // A few reconcile rounds (1 s each) acting on the caught-up table.
+  await sleep(3000)
+  const after = (await containersOf(node.api)).map((c) => `${c.podName}:${c.id}:${c.pid}:${c.state}`).sort()
+  expect(after, how).toEqual(before)
+  const podsAfter = await podsOf(observer.api, `app=${app}`)
+  expect(podsAfter.map((p) => `${p.uid}@${p.node}:${p.restarts}:${p.phase}`).sort(), how).toEqual(pods.map((p) => `${p.uid}@${p.node}:${p.restarts}:${p.phase}`).sort())
+  const logAfter = (await readFile(join(node.options.dataDir, 'agent.log'), 'utf8')).slice(logBefore.length)
+  expect(logAfter, how).not.toContain('stopped a pod that is not bound here')
+}
+
 describe('workloads across agent processes', () => {
   it('kill -9 of a node: its replicas run elsewhere', async () => {
     const [w1, w2, w3] = await startCluster(3)
@@ -50,8 +76,9 @@ describe('workloads across agent processes', () => {
     const after = await waitFor(async () => {
       const pods = await podsOf(w1!.api, 'app=web')
       return pods.length === 6 && pods.every((p) => p.phase === 'Running' && p.node !== 'w3') ? pods : undefined
-    }, { timeoutMs: 40_000, message: 'replicas moved off w3' })
-    expect(Date.now() - t0).toBeLessThan(40_000)
+    }, { timeoutMs: 20_000, message: 'replicas moved off w3 within 20 s' })
+    // The benchmark measures about 7 s; 20 s leaves room for a loaded machine.
+    expect(Date.now() - t0).toBeLessThan(20_000)
     expect(Object.values(countBy(after, (p) => p.node)).sort()).toEqual([3, 3])
     const counts = await runningByPod([w1!.api, w2!.api])
     expect([...counts.values()].every((n) => n === 1)).toBe(true)
@@ -98,19 +125,18 @@ describe('workloads across agent processes', () => {
     }, { timeoutMs: 30_000, message: 'each replica runs on exactly one node' })
   })
 
-  it('an agent restarted over its data dir adopts its running containers without restarting them', async () => {
+  it('an agent restarted over its data dir (kill -9, then SIGTERM) adopts its containers: none stopped or recreated', async () => {
     const [w1, w2] = await startCluster(2)
     await createRc(w1!, 'keep', 4)
     await runningPods(w1!, 'keep', 4)
-    const before = (await containersOf(w2!.api)).filter((c) => c.state === 'running')
-    expect(before.length).toBeGreaterThan(0)
-    await w2!.kill9()
-    await w2!.start({ join: [] })
-    await waitFor(async () => (await podsOf(w1!.api, 'app=keep')).every((p) => p.phase === 'Running'), { timeoutMs: 30_000 })
-    const after = (await containersOf(w2!.api)).filter((c) => c.state === 'running')
-    expect(after.map((c) => `${c.id}:${c.pid}`).sort()).toEqual(before.map((c) => `${c.id}:${c.pid}`).sort())
-    const pods = await podsOf(w2!.api, 'app=keep')
-    expect(pods.every((p) => p.restarts === 0)).toBe(true)
+    for (const how of ['kill -9', 'SIGTERM'] as const) await restartAdopts(w2!, w1!, 'keep', how)
+  })
+
+  it('a single-node cluster restarted over its data dir (kill -9, then SIGTERM) adopts its containers', async () => {
+    const [w1] = await startCluster(1)
+    await createRc(w1!, 'solo', 2)
+    await runningPods(w1!, 'solo', 2)
+    for (const how of ['kill -9', 'SIGTERM'] as const) await restartAdopts(w1!, w1!, 'solo', how)
   })
 
   it('a crash-looping container is restarted with growing back-off', async () => {

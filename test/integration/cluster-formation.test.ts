@@ -90,6 +90,21 @@ describe('cluster formation (in-process agents)', () => {
     expect(err.message).toMatch(/cluster key does not match/)
     expect((await listNodes(a.api)).map((n) => n.name)).toEqual(['a'])
   })
+
+  it('after a wrong cluster key, the same data dir joins with the right one', async () => {
+    cluster = await TestCluster.create()
+    const a = await cluster.add({ name: 'a' })
+    const stranger = await cluster.add({ name: 'b', via: [], join: [a.p2pHostPort], clusterKeyFile: await otherKeyFile(cluster.root) })
+    await new Promise<Error>((resolve) => stranger.agent.events.once('join:rejected', resolve))
+    await stranger.stop()
+    // The mistyped key did not claim the data dir...
+    await expect(readFile(join(stranger.dataDir, 'cluster.key'))).rejects.toThrow(/ENOENT/)
+    // ...so the retry with the right key joins, and from then on the data dir keeps that key.
+    await stranger.start({ clusterKeyFile: join(a.dataDir, 'cluster.key') })
+    await waitFor(async () => (await readyNames(cluster!, 0)).join() === 'a,b', { message: 'a sees b' })
+    const right = await readFile(join(a.dataDir, 'cluster.key'), 'utf8')
+    await waitFor(async () => (await readFile(join(stranger.dataDir, 'cluster.key'), 'utf8').catch(() => '')) === right, { message: 'b saved the key' })
+  })
 })
 
 async function otherKeyFile(root: string): Promise<string> {

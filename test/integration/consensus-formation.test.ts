@@ -50,6 +50,22 @@ describe('raft formation and autopilot (in-process agents)', () => {
     expect((await raftView(c.api)).voters.sort()).toEqual([a.peerId, b.peerId, c.peerId].sort())
   })
 
+  it('--bootstrap-expect 3 with four such nodes: they agree on one voter set and the fourth becomes a learner', async () => {
+    cluster = await TestCluster.create()
+    const config = { ...fastRaft, bootstrapExpect: 3 }
+    const a = await cluster.add({ name: 'a', config })
+    const b = await cluster.add({ name: 'b', via: [a], config })
+    const c = await cluster.add({ name: 'c', via: [a, b], config })
+    const d = await cluster.add({ name: 'd', via: [a, b, c], config })
+    const all = [a, b, c, d]
+    await waitFor(() => agreedLeader(all.map((x) => x.api)), { message: 'one leader for all four', timeoutMs: 20_000 })
+    const views = await waitFor(async () => {
+      const vs = await Promise.all(all.map((x) => raftView(x.api)))
+      return vs.every((v) => v.voters.length === 3 && v.learners.length === 1) ? vs : undefined
+    }, { message: '3 voters and a learner everywhere', timeoutMs: 20_000 })
+    for (const v of views) expect(v.voters.sort()).toEqual(views[0]!.voters.sort())
+  })
+
   it('a gracefully leaving voter is removed from the configuration and leadership moves first', async () => {
     cluster = await TestCluster.start(4, { config: fastRaft })
     const api = cluster.agents[0]!.api

@@ -64,8 +64,17 @@ describe('services (in-process agents)', () => {
     const api = cluster.agents[0]!.api
     const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'nobody' }, spec: { selector: { app: 'nothing' }, ports: [{ port: 18081 }] } }
     expect((await api.request('POST', '/api/v1/namespaces/default/services', svc)).status).toBe(201)
-    await new Promise((r) => setTimeout(r, 500))
-    expect(await connectRefused('127.0.0.1', 18081)).toBe(true)
+    // First every node must know the service (else a refusal proves nothing): its endpoints are
+    // served, empty, and its proxy has the route for it.
+    await waitFor(async () => {
+      for (const a of cluster.agents) {
+        const ep = await a.api.get<{ subsets?: { addresses?: unknown[] }[] }>('/api/v1/namespaces/default/endpoints/nobody')
+        if (ep.status !== 200 || (ep.body.subsets ?? []).some((x) => (x.addresses ?? []).length > 0)) return false
+        if (!a.agent.services.proxy.stats().some((x) => x.key === 'default/nobody')) return false
+      }
+      return true
+    }, { message: 'the empty service synced on every node' })
+    for (const a of cluster.agents) expect(await connectRefused(a.options.serviceAddress!, 18081), `refused at ${a.name}`).toBe(true)
   })
 
   it('answers NAME.NS.svc.shoal with the nodes that proxy it', async () => {

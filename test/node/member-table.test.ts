@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { Heartbeat } from '../../node/membership/heartbeat.js'
 import { MemberTable } from '../../node/membership/member-table.js'
+import { heartbeat } from './heartbeat-fixture.js'
 
 const timing = { suspectMs: 3000, downMs: 5000, forgetMs: 60_000 }
 
 function hb(peerId: string, seq: number, extra: Partial<Heartbeat> = {}): Heartbeat {
-  return {
-    v: 1,
-    name: `node-${peerId}`,
-    peerId,
-    p2p: [],
-    api: 'http://127.0.0.1:1',
-    capacity: { cpuMillis: 1000, memoryBytes: 1 },
-    allocatable: { cpuMillis: 1000, memoryBytes: 1 },
-    usage: { memoryBytes: 0, load1: 0 },
-    labels: {},
-    runtimes: ['process'],
-    version: '0.1.0',
-    startedAt: '2026-01-01T00:00:00.000Z',
-    seq,
-    ...extra,
-  }
+  return heartbeat(peerId, { p2p: [], capacity: { cpuMillis: 1000, memoryBytes: 1 }, allocatable: { cpuMillis: 1000, memoryBytes: 1 }, seq, ...extra })
 }
 
 describe('MemberTable', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { FEASIBILITY_CHAIN } from '../../node/scheduler/feasibility.js'
-import { dynamicHostPorts, fixedHostPorts, NO_DYNAMIC_PORTS, PORTS_TAKEN } from '../../node/scheduler/filters/host-ports.js'
+import { dynamicHostPorts, fixedHostPorts, NO_DYNAMIC_PORTS, PORTS_TAKEN, SERVICE_PORT_CONFLICT, servicePorts } from '../../node/scheduler/filters/host-ports.js'
 import { nodeReady, NOT_READY } from '../../node/scheduler/filters/node-ready.js'
 import { nodeSelector, SELECTOR_MISMATCH } from '../../node/scheduler/filters/node-selector.js'
 import { INSUFFICIENT_CPU, INSUFFICIENT_MEMORY, resourcesFit } from '../../node/scheduler/filters/resources-fit.js'
@@ -21,7 +21,15 @@ function request(over: Partial<PendingPod> = {}, defaultRuntime?: string): Retur
 
 describe('feasibility filters, each alone', () => {
   it('the chain runs cheap static checks before the ones that depend on the plan', () => {
-    expect(FEASIBILITY_CHAIN).toEqual([nodeReady, runtimeAvailable, nodeSelector, fixedHostPorts, dynamicHostPorts, resourcesFit])
+    expect(FEASIBILITY_CHAIN).toEqual([nodeReady, runtimeAvailable, nodeSelector, servicePorts, fixedHostPorts, dynamicHostPorts, resourcesFit])
+  })
+
+  it('servicePorts rejects a fixed host port that a service listens on', () => {
+    const withService = new NodeState(node('n1'), 0, DEFAULT_PORT_RANGE, 0, new Set([8080]))
+    const fixed = (hostPort: number): Partial<PendingPod> => ({ ports: [{ container: 'web', containerPort: 80, hostPort }] })
+    expect(servicePorts(request(fixed(8080)), withService)).toBe(SERVICE_PORT_CONFLICT)
+    expect(servicePorts(request(fixed(8081)), withService)).toBeUndefined()
+    expect(servicePorts(request(fixed(8080)), state())).toBeUndefined()
   })
 
   it('nodeReady rejects a node that is not ready', () => {

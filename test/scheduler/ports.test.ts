@@ -70,4 +70,38 @@ describe('host ports', () => {
     const plan = schedule(snapshot(nodes, [pod('p', { ports: dynamic('a', 'b') })], existing), { seed: 1 })
     expect([...plan.placements[0]!.hostPorts].sort()).toEqual([31000, 31001])
   })
+
+  describe('service ports (the proxy holds them on every node)', () => {
+    it('a pod asking for a service port as its fixed host port fits nowhere, and says why', () => {
+      const plan = schedule({ ...snapshot([node('a'), node('b'), node('c')], [pod('p', { ports: fixed(30123) })]), servicePorts: [30123] }, { seed: 1 })
+      expect(plan.placements).toEqual([])
+      expect(plan.failures).toEqual([
+        {
+          podUid: 'p',
+          message: '0/3 nodes are available: 3 node(s) had a requested host port that conflicts with a service port.',
+          reasons: { 'node(s) had a requested host port that conflicts with a service port': 3 },
+        },
+      ])
+    })
+
+    it('dynamic host ports skip service ports inside the range', () => {
+      const nodes = [node('a', { portRange: { min: 31000, max: 31003 } })]
+      const pending = Array.from({ length: 2 }, (_, i) => pod(`p${i}`, { ports: dynamic('http') }))
+      for (let seed = 1; seed <= 20; seed++) {
+        const plan = schedule({ ...snapshot(nodes, pending), servicePorts: [31000, 31002, 18080] }, { seed })
+        expect(plan.placements.flatMap((p) => p.hostPorts).sort()).toEqual([31001, 31003])
+      }
+    })
+
+    it('service ports count against the free range: a range of service ports only is full', () => {
+      const nodes = [node('a', { portRange: { min: 31000, max: 31001 } })]
+      const plan = schedule({ ...snapshot(nodes, [pod('p', { ports: dynamic('http') })]), servicePorts: [31000, 31001] }, { seed: 1 })
+      expect(plan.failures.map((f) => f.message)).toEqual(['0/1 nodes are available: 1 node(s) had no free host ports.'])
+    })
+
+    it('other fixed ports and pods without ports are unaffected', () => {
+      const plan = schedule({ ...snapshot([node('a')], [pod('p', { ports: fixed(8080) }), pod('q')]), servicePorts: [18080] }, { seed: 1 })
+      expect(bindings(plan)).toEqual({ p: 'a', q: 'a' })
+    })
+  })
 })

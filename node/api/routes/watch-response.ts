@@ -5,6 +5,8 @@ import type { EventStream } from './resources/viewed-watch.js'
 export interface WatchResponseOptions {
   /** End the stream after this long, as Kubernetes' `timeoutSeconds` does (0: no limit). */
   timeoutSeconds?: number
+  /** How each event's object is sent (a one-row Table for kubectl). */
+  present?: (object: unknown) => unknown
 }
 
 /** Resolves once the socket can take more, or is gone. */
@@ -52,7 +54,8 @@ export class OpenWatches {
       res.flushHeaders()
       for await (const event of events) {
         if (res.destroyed) break
-        if (!res.write(`${JSON.stringify(event)}\n`)) await drained(res)
+        const sent = options.present === undefined ? event : { ...event, object: options.present(event.object) }
+        if (!res.write(`${JSON.stringify(sent)}\n`)) await drained(res)
       }
     } finally {
       clearTimeout(timer)

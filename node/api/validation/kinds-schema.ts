@@ -51,6 +51,11 @@ export const replicationControllerSpecSchema = z
         break
       }
     }
+    // As Kubernetes: a replica that may finish would be replaced forever, so only Always.
+    const policy = spec.template.spec.restartPolicy
+    if (policy !== undefined && policy !== 'Always') {
+      ctx.addIssue({ code: 'custom', path: ['template', 'spec', 'restartPolicy'], message: `Unsupported value: "${policy}": supported values: "Always"`, params: { reason: 'FieldValueNotSupported' } })
+    }
   })
 
 const objectReference = z.looseObject({

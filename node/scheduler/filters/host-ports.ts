@@ -2,6 +2,13 @@ import type { Filter } from './filter.js'
 
 export const PORTS_TAKEN = "node(s) didn't have free ports for the requested pod ports"
 export const NO_DYNAMIC_PORTS = 'node(s) had no free host ports'
+export const SERVICE_PORT_CONFLICT = 'node(s) had a requested host port that conflicts with a service port'
+
+/**
+ * A fixed host port must not be a service port: the service proxy listens on it on every node,
+ * so the pod could not bind it anywhere. Checked before fixedHostPorts for a clearer reason.
+ */
+export const servicePorts: Filter = (pod, node) => (pod.fixedPorts.some((port) => node.isServicePort(port)) ? SERVICE_PORT_CONFLICT : undefined)
 
 /** Fixed host ports must be unused by committed allocations and by earlier placements of this plan. */
 export const fixedHostPorts: Filter = (pod, node) => {

@@ -43,7 +43,8 @@ export class StoreEventRecorder implements EventSink {
   record(ref: ObjectRef, type: 'Normal' | 'Warning', reason: string, message: string): void {
     const now = this.now()
     const event = newEvent({
-      involvedObject: { kind: ref.kind, namespace: ref.namespace ?? 'default', name: ref.name, ...(ref.uid !== undefined ? { uid: ref.uid } : {}) },
+      // A cluster-scoped object (a Node) has no namespace; newEvent files its events in 'default'.
+      involvedObject: { kind: ref.kind, ...(ref.namespace !== undefined ? { namespace: ref.namespace } : {}), name: ref.name, ...(ref.uid !== undefined ? { uid: ref.uid } : {}) },
       reason,
       message,
       type,

@@ -3,7 +3,7 @@ import type { ObjectStore } from '../../../crdt/index.js'
 import type { AllocationTable } from '../../allocation/allocation-table.js'
 import { encodeCommand, TEST_HOOK_NAMESPACE } from '../../allocation/commands.js'
 import type { AbsenceLog } from '../../controllers/index.js'
-import { collectGarbage, noteAbsences } from '../../controllers/index.js'
+import { collectGarbage, finishedBindings, noteAbsences } from '../../controllers/index.js'
 import type { Logger } from '../../logger.js'
 import type { Pod } from '../../objects/pod.js'
 import { LeaderLoop } from '../../leader/leader-loop.js'
@@ -19,18 +19,29 @@ export interface GcLoopInit {
   /** An object must stay missing this long before its dependents are collected (store lag). */
   settleMs?: number
   eventTtlMs?: number
+  /**
+   * Delete finished (Succeeded/Failed) pods this long after their last container finished.
+   * Absent keeps them until someone deletes them, as Kubernetes does by default.
+   */
+  finishedTtlMs?: number
   resyncMs?: number
   now?: () => number
 }
 
 /**
- * Garbage collection on the leader: pods whose controller is gone, bindings whose pod was deleted,
- * and events past their TTL. Absence must last `settleMs` first, because the replicated store
- * converges asynchronously and a new leader may briefly miss objects that exist.
+ * Garbage collection on the leader: pods whose controller is gone, bindings whose pod was deleted
+ * or has finished, finished pods past their TTL, and events past theirs. Absence must last
+ * `settleMs` first, because the replicated store converges asynchronously and a new leader may
+ * briefly miss objects that exist; a deletion this node saw happen needs no such wait.
  */
 export class GcLoop extends LeaderLoop {
   private ownersMissing: AbsenceLog | undefined
   private podsMissing: AbsenceLog | undefined
+  /** Uids of pods this node saw deleted since the last run. */
+  private readonly deleted = new Set<string>()
+  /** Uids of owners (replication controllers) this node saw deleted. */
+  private readonly ownersDeleted = new Set<string>()
+  private lastEventSweep = 0
   private readonly now: () => number
 
   constructor(
@@ -45,30 +56,102 @@ export class GcLoop extends LeaderLoop {
     await super.deactivate()
     this.ownersMissing = undefined
     this.podsMissing = undefined
+    this.deleted.clear()
+    this.ownersDeleted.clear()
+  }
+
+  /**
+   * The store reported a pod deleted. A deletion event is proof, unlike absence: the object was
+   * here and is gone, so its binding can be released at once instead of after `settleMs`.
+   */
+  podDeleted(uid: string): void {
+    if (!this.isActive || uid === '') return
+    this.deleted.add(uid)
+    this.trigger()
+  }
+
+  /** The store reported an owner deleted: its dependents go without waiting for `settleMs`. */
+  ownerDeleted(uid: string): void {
+    if (!this.isActive || uid === '') return
+    this.ownersDeleted.add(uid)
+    this.trigger()
   }
 
   protected async run(): Promise<void> {
-    const { store, allocations, raft } = this.components
+    const { store, raft } = this.components
     if (!raft.isReadyLeader) return
     const now = this.now()
-    const settleMs = this.init.settleMs ?? 5000
     const pods = store.list('pods').items as unknown as Pod[]
+    await this.collectPods(pods, now)
+    await this.releaseBindings(pods, now)
+    // Events need no prompt collection: sweep them on the resync cadence, not on every trigger.
+    if (now - this.lastEventSweep >= (this.init.resyncMs ?? 2000)) {
+      this.lastEventSweep = now
+      await this.sweepEvents(now)
+    }
+  }
+
+  private async collectPods(pods: Pod[], now: number): Promise<void> {
+    const { store } = this.components
     const rcs = store.list('replicationcontrollers').items as unknown as Pod[]
+    const settleMs = this.init.settleMs ?? 5000
+    // An owner seen deleted counts as missing for the whole settle time already.
+    const missing = new Map(this.ownersMissing ?? [])
+    for (const uid of this.ownersDeleted) missing.set(uid, Math.min(missing.get(uid) ?? now, now - settleMs))
+    this.ownersDeleted.clear()
     const g = collectGarbage(pods, { replicationcontrollers: new Set(rcs.map((r) => r.metadata.uid ?? '')) }, {
       now,
       settleMs,
-      ...(this.ownersMissing !== undefined ? { ownersMissingSince: this.ownersMissing } : {}),
+      ownersMissingSince: missing,
+      ...(this.init.finishedTtlMs !== undefined ? { finishedTtlMs: this.init.finishedTtlMs } : {}),
     })
     this.ownersMissing = g.ownersMissingSince
     for (const pod of g.orphans) {
       await store.delete('pods', pod.metadata.namespace, pod.metadata.name, { expectedUid: pod.metadata.uid ?? '' }).catch(() => undefined)
       this.logger.info({ pod: pod.metadata.name }, 'deleted a pod whose controller is gone')
     }
+    for (const pod of g.finished) {
+      await store.delete('pods', pod.metadata.namespace, pod.metadata.name, { expectedUid: pod.metadata.uid ?? '' }).catch(() => undefined)
+      this.logger.info({ pod: pod.metadata.name }, 'deleted a finished pod past its TTL')
+    }
+  }
+
+  /** Unbind pods that were deleted (at once if seen, else after settling) or that finished. */
+  private async releaseBindings(pods: Pod[], now: number): Promise<void> {
+    const { store, allocations, raft } = this.components
     const podUids = new Set(pods.map((p) => p.metadata.uid))
     const real = allocations.all().filter((b) => b.namespace !== TEST_HOOK_NAMESPACE)
     this.podsMissing = noteAbsences(this.podsMissing, real.filter((b) => !podUids.has(b.podUid)).map((b) => b.podUid), now)
-    const stale = [...this.podsMissing].filter(([, since]) => now - since >= settleMs).map(([uid]) => uid)
-    if (stale.length > 0) await raft.propose(encodeCommand({ op: 'unbind', podUids: stale, reason: 'pod deleted' })).catch(() => undefined)
+    const settleMs = this.init.settleMs ?? 5000
+    const gone = [...this.podsMissing].filter(([uid, since]) => this.deleted.has(uid) || now - since >= settleMs).map(([uid]) => uid)
+    this.deleted.clear()
+    if (gone.length > 0) await raft.propose(encodeCommand({ op: 'unbind', podUids: gone, reason: 'pod deleted' })).catch(() => undefined)
+
+    const finished = finishedBindings(pods, (uid) => allocations.get(uid))
+    const release: string[] = []
+    for (const { pod, binding } of finished) {
+      // The pod keeps showing where it ran once the binding (the API's source of spec.nodeName)
+      // is gone, as a Kubernetes pod keeps its spec.nodeName.
+      if (pod.spec.nodeName !== binding.nodeName) {
+        const ok = await store
+          .patch('pods', pod.metadata.namespace, pod.metadata.name, { spec: { nodeName: binding.nodeName } }, { expectedUid: binding.podUid })
+          .then(() => true)
+          .catch(() => false)
+        if (!ok) continue
+      }
+      release.push(binding.podUid)
+    }
+    if (release.length === 0) return
+    try {
+      await raft.propose(encodeCommand({ op: 'unbind', podUids: release, reason: 'pod finished' }))
+      this.logger.info({ pods: release.length }, 'released the resources of finished pods')
+    } catch (err) {
+      this.logger.debug({ err }, 'releasing finished pods failed; retrying')
+    }
+  }
+
+  private async sweepEvents(now: number): Promise<void> {
+    const { store } = this.components
     const ttl = this.init.eventTtlMs ?? 3_600_000
     for (const e of store.list('events').items as unknown as { metadata: { name: string; namespace?: string }; lastTimestamp?: string }[]) {
       if (now - (Date.parse(e.lastTimestamp ?? '') || now) > ttl) await store.delete('events', e.metadata.namespace, e.metadata.name).catch(() => undefined)

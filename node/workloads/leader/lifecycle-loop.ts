@@ -21,6 +21,11 @@ export interface LifecycleLoopComponents {
 export interface LifecycleLoopInit {
   /** How long a node stays down before its pods are unbound. */
   rescheduleAfterMs?: number
+  /**
+   * How long a node that left gracefully stays away before its pods are unbound (at least
+   * rescheduleAfterMs): time for an agent restart to come back and adopt them. Default 15 s.
+   */
+  rescheduleLeftAfterMs?: number
   resyncMs?: number
   now?: () => number
 }
@@ -28,7 +33,8 @@ export interface LifecycleLoopInit {
 /**
  * Node lifecycle on the leader: applies nodeLifecycle's decisions — NodeNotReady events at once,
  * and after the grace, unbinding the pods of a lost node so the scheduler places them elsewhere.
- * Gossip can be wrong, so a node that still answers a direct ping keeps its pods.
+ * Gossip can be wrong, so a node that still answers a direct ping keeps its pods. A node that left
+ * gracefully gets a longer grace: its agent stopped, not its containers, and a restart adopts them.
  */
 export class LifecycleLoop extends LeaderLoop {
   private memory: LifecycleMemory | undefined
@@ -55,16 +61,20 @@ export class LifecycleLoop extends LeaderLoop {
     const d = nodeLifecycle(members, allocations.all().filter((b) => b.namespace !== TEST_HOOK_NAMESPACE), {
       now: this.now(),
       rescheduleGraceMs: this.init.rescheduleAfterMs ?? 2000,
+      ...(this.init.rescheduleLeftAfterMs !== undefined ? { leftGraceMs: this.init.rescheduleLeftAfterMs } : {}),
       ...(this.memory !== undefined ? { memory: this.memory } : {}),
     })
     this.memory = d.memory
     for (const n of d.notReady) {
+      // On the Node, as Kubernetes' node lifecycle controller does, and on each of its pods.
+      events.record({ kind: 'Node', name: n.name }, 'Normal', 'NodeNotReady', `Node ${n.name} status is now: NodeNotReady`)
       for (const p of n.pods) events.record({ kind: 'Pod', namespace: p.namespace, name: p.name, uid: p.podUid }, 'Warning', 'NodeNotReady', `Node ${n.name} is not ready`)
     }
     const byNode = new Map<string, Unbind[]>()
     for (const u of d.unbind) byNode.set(u.nodeId, [...(byNode.get(u.nodeId) ?? []), u])
     for (const [nodeId, unbinds] of byNode) {
-      if (unbinds[0]!.cause !== 'left' && (await this.components.ping(nodeId))) continue
+      // A node that left may be back already (a restart) before its heartbeat reached us.
+      if (await this.components.ping(nodeId)) continue
       try {
         await raft.propose(encodeCommand({ op: 'unbind', podUids: unbinds.map((u) => u.podUid), reason: unbinds[0]!.reason }))
         this.logger.warn({ node: unbinds[0]!.nodeName, pods: unbinds.length }, 'unbound the pods of a lost node for rescheduling')

@@ -28,6 +28,12 @@ export interface SchedulingLoopInit {
   /** Bindings per raft proposal. */
   batchSize?: number
   resyncMs?: number
+  /**
+   * A pod that stays unschedulable for the same reason gets its FailedScheduling event repeated
+   * (its count bumped) at most this often; a new reason is reported at once. Default 30 s.
+   */
+  failureRepeatMs?: number
+  now?: () => number
 }
 
 export function schedulerNodeOf(m: Member): SchedulerNode {
@@ -46,6 +52,12 @@ function isTerminal(pod: Pod): boolean {
   return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed'
 }
 
+/** Every port a service listens on: the proxy holds it on every node. */
+export function servicePortsOf(store: ObjectStore): number[] {
+  const services = store.list('services').items as unknown as { spec?: { ports?: { port?: unknown }[] } }[]
+  return services.flatMap((s) => (s.spec?.ports ?? []).map((p) => p.port)).filter((p): p is number => typeof p === 'number')
+}
+
 /**
  * The scheduler on the leader: pending pods (no committed binding) are placed by the pure
  * scheduler against the committed allocation table plus placements still in flight, and the
@@ -54,6 +66,9 @@ function isTerminal(pod: Pod): boolean {
  */
 export class SchedulingLoop extends LeaderLoop {
   private readonly inflight = new Map<string, Allocation>()
+  /** The last FailedScheduling reported per pod uid, so an unchanged reason is not rewritten every round. */
+  private readonly reported = new Map<string, { message: string; at: number }>()
+  private readonly now: () => number
   private round = 0
 
   constructor(
@@ -61,6 +76,12 @@ export class SchedulingLoop extends LeaderLoop {
     private readonly init: SchedulingLoopInit = {},
   ) {
     super(components.logger, init.resyncMs ?? 1000)
+    this.now = init.now ?? Date.now
+  }
+
+  override async deactivate(): Promise<void> {
+    await super.deactivate()
+    this.reported.clear()
   }
 
   protected async run(): Promise<void> {
@@ -69,6 +90,8 @@ export class SchedulingLoop extends LeaderLoop {
     const pods = (store.list('pods').items as unknown as Pod[]).filter(
       (p) => p.metadata.deletionTimestamp === undefined && !isTerminal(p) && allocations.get(p.metadata.uid ?? '') === undefined && !this.inflight.has(p.metadata.uid ?? ''),
     )
+    const pendingUids = new Set(pods.map((p) => p.metadata.uid ?? ''))
+    for (const uid of this.reported.keys()) if (!pendingUids.has(uid)) this.reported.delete(uid)
     if (pods.length === 0) return
     const members = this.components.members()
     const nodes = members.filter((m) => m.state !== 'left').map(schedulerNodeOf)
@@ -81,14 +104,14 @@ export class SchedulingLoop extends LeaderLoop {
       ...(b.ownerUid !== undefined ? { ownerUid: b.ownerUid } : {}),
     }))
     const plan = schedule(
-      { nodes, allocations: [...committed, ...this.inflight.values()], pending: pods.map(toPendingPod) },
+      { nodes, allocations: [...committed, ...this.inflight.values()], pending: pods.map(toPendingPod), servicePorts: servicePortsOf(store) },
       { seed: raft.status().term * 1_000_003 + this.round++, strategy: this.init.strategy ?? 'spread' },
     )
     const byUid = new Map(pods.map((p) => [p.metadata.uid ?? '', p]))
     for (const f of plan.failures) {
       const pod = byUid.get(f.podUid)
       if (pod === undefined) continue
-      events.record(podRef(pod), 'Warning', 'FailedScheduling', f.message)
+      this.reportFailure(pod, f.message)
       await this.markUnschedulable(pod, f.message)
     }
     const nameOf = new Map(members.map((m) => [m.heartbeat.peerId, m.heartbeat.name]))
@@ -133,6 +156,15 @@ export class SchedulingLoop extends LeaderLoop {
       for (const b of batch) this.inflight.delete(b.podUid)
       this.logger.debug({ err, pods: batch.length }, 'binding proposal failed; the pods stay pending')
     }
+  }
+
+  private reportFailure(pod: Pod, message: string): void {
+    const uid = pod.metadata.uid ?? ''
+    const now = this.now()
+    const last = this.reported.get(uid)
+    if (last !== undefined && last.message === message && now - last.at < (this.init.failureRepeatMs ?? 30_000)) return
+    this.reported.set(uid, { message, at: now })
+    this.components.events.record(podRef(pod), 'Warning', 'FailedScheduling', message)
   }
 
   /** Before a pod is bound, the scheduler owns its status; afterwards the node does. */

@@ -37,6 +37,16 @@ async function write(res: ServerResponse, chunk: Uint8Array): Promise<boolean> {
 }
 
 /**
+ * The node that holds the pod's logs: the one it is bound to, or for a finished pod whose
+ * binding was released, the node that ran it (it keeps the exited containers until deletion).
+ */
+function logNode(pod: Pod, boundTo: string | undefined): string | undefined {
+  if (boundTo !== undefined) return boundTo
+  const finished = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed'
+  return finished ? pod.status?.observedBy : undefined
+}
+
+/**
  * `GET …/pods/NAME/log` at any node: the node running the pod streams from its runtime; any other
  * node forwards the request to that node's API (one hop, never more) and relays the stream.
  */
@@ -56,15 +66,16 @@ export function podLogRoutes(components: PodLogComponents): RouteModule {
           const tail = query.tailLines === undefined ? undefined : Number(query.tailLines)
           if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw new BadRequestError('tailLines must be a non-negative integer')
           const follow = query.follow === 'true' || query.follow === '1'
-          const binding = components.allocations.get(pod.metadata.uid ?? '')
-          if (binding === undefined) throw new BadRequestError(`container "${container}" in pod "${name}" is waiting to start: the pod is not scheduled yet`)
-          if (binding.nodeId !== components.selfId) {
+          const uid = pod.metadata.uid ?? ''
+          const nodeId = logNode(pod, components.allocations.get(uid)?.nodeId)
+          if (nodeId === undefined) throw new BadRequestError(`container "${container}" in pod "${name}" is waiting to start: the pod is not scheduled yet`)
+          if (nodeId !== components.selfId) {
             if (req.headers[FORWARDED] !== undefined) throw new ServiceUnavailableError(`pod ${name} is not running on this node`)
-            return forward(components, binding.nodeId, req, reply)
+            return forward(components, nodeId, req, reply)
           }
-          const all = (await Promise.all(components.runtimes.map((r) => r.list()))).flat()
+          const all = (await Promise.all(components.runtimes.map((r) => r.list().catch(() => [])))).flat()
           const instance = all
-            .filter((c) => c.podUid === binding.podUid && c.containerName === container)
+            .filter((c) => c.podUid === uid && c.containerName === container)
             .sort((a, b) => (Date.parse(b.createdAt ?? '') || 0) - (Date.parse(a.createdAt ?? '') || 0))[0]
           const runtime = components.runtimes.find((r) => r.name === instance?.runtime)
           if (instance === undefined || runtime === undefined) throw new BadRequestError(`container "${container}" in pod "${name}" is waiting to start`)

@@ -5,11 +5,16 @@ export type ContainerAction =
   | { type: 'create'; container: Container; restart: boolean }
   | { type: 'terminate'; id: string; container: string; reason: string }
   | { type: 'remove'; id: string; container: string }
-  | { type: 'wait'; container: string; until: number }
+  | { type: 'wait'; container: string; until: number; reason?: WaitReason }
+
+/** Why a start waits: a crash loop (the default), or a pull or create that failed before. */
+export type WaitReason = 'CrashLoopBackOff' | 'ImagePullBackOff' | 'CreateContainerError'
 
 export interface RestartState {
-  /** Earliest time the next restart may happen (crash-loop back-off). */
+  /** Earliest time the next (re)start may happen. */
   notBefore: number
+  /** Absent: CrashLoopBackOff. */
+  reason?: WaitReason
 }
 
 export interface ContainerPlanInput {
@@ -84,6 +89,8 @@ export function planContainers(input: ContainerPlanInput): ContainerAction[] {
 
 function startOrWait(container: Container, restart: boolean, input: ContainerPlanInput): ContainerAction[] {
   const state = input.restarts.get(container.name)
-  if (state !== undefined && input.now < state.notBefore) return [{ type: 'wait', container: container.name, until: state.notBefore }]
+  if (state !== undefined && input.now < state.notBefore) {
+    return [{ type: 'wait', container: container.name, until: state.notBefore, ...(state.reason !== undefined ? { reason: state.reason } : {}) }]
+  }
   return [{ type: 'create', container, restart }]
 }

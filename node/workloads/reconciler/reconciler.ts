@@ -11,14 +11,19 @@ import { specHash } from '../../runtime/labels.js'
 import type { ContainerInfo, ContainerRuntime, RuntimeName } from '../../runtime/types.js'
 import type { EventSink } from '../events/event-sink.js'
 import { podRef } from '../events/event-sink.js'
-import type { ContainerAction } from './container-plan.js'
+import type { ContainerAction, RestartState } from './container-plan.js'
 import { planContainers } from './container-plan.js'
 import type { NodeFacts } from './container-env.js'
 import { containerSpecFor } from './container-env.js'
+import type { StarterComponents } from './container-starter.js'
+import { startContainer } from './container-starter.js'
 import { podStatusFor } from './pod-status.js'
+import { CatchUpGate } from './catch-up-gate.js'
 import { ProbeManager } from '../probes/probe-manager.js'
 import type { BackoffPolicy } from './restart-tracker.js'
 import { RestartTracker } from './restart-tracker.js'
+import { StartBackoff } from './start-backoff.js'
+import { WaitingStates } from './waiting-states.js'
 
 export interface ReconcilerComponents {
   store: ObjectStore
@@ -28,6 +33,11 @@ export interface ReconcilerComponents {
   logger: Logger
   /** This node: its peer id, name and IP. */
   self: { id: string } & NodeFacts
+  /**
+   * Resolves once the allocation table reflects every committed binding (a raft linearizable
+   * read). Nothing is started or stopped before it has resolved once after start.
+   */
+  catchUp: () => Promise<void>
 }
 
 export interface ReconcilerInit {
@@ -37,6 +47,8 @@ export interface ReconcilerInit {
   defaultGraceSeconds?: number
   /** Scales probe periods and delays (tests speed them up). */
   probeTimeScale?: number
+  /** Wait between catch-up attempts while no raft leader answers. Default 1 s. */
+  catchUpRetryMs?: number
   now?: () => number
 }
 
@@ -46,22 +58,43 @@ interface Desired {
   runtime: ContainerRuntime
 }
 
+/** What the runtimes reported this round; a runtime whose list failed is in `failed`, not empty. */
+interface Listing {
+  actual: ContainerInfo[]
+  failed: ReadonlySet<RuntimeName>
+}
+
+function isTerminal(pod: Pod): boolean {
+  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed'
+}
+
 /**
  * Runs on every node: makes the runtimes run exactly the pods the committed allocation table binds
  * to this node, with the specs from the object store, and writes their status back. A container
  * for a pod that is no longer bound here is stopped — that is the fencing that keeps a node cut
  * off by a partition from running a replica that was rescheduled elsewhere.
+ *
+ * After each start it acts on nothing until the table is known current (CatchUpGate): until then
+ * running containers keep running untouched — not even restarted when they exit — and nothing is
+ * created, fenced, probed or written.
  */
 export class Reconciler implements Startable {
   private timer: NodeJS.Timeout | undefined
   private stopped = true
   private readonly runner: SerialRunner
   private readonly busy = new Set<string>()
-  private readonly waiting = new Map<string, Map<string, { reason: string; message?: string }>>()
+  private readonly waiting = new WaitingStates()
   private readonly graceOf = new Map<string, number>()
   private readonly restarts: RestartTracker
+  /** Pull and create failures: retried with back-off, not on every sync. */
+  private readonly startBackoff: StartBackoff
+  private readonly starter: StarterComponents
+  /** Each runtime's last successful list, for the probes of its pods while it fails to list. */
+  private readonly lastListed = new Map<RuntimeName, ContainerInfo[]>()
+  private readonly listFailing = new Set<RuntimeName>()
   private readonly now: () => number
   private unsubscribes: Array<() => void> = []
+  private readonly gate: CatchUpGate
   /** Health probes for the containers this node runs; readiness feeds the pod's Ready condition. */
   readonly probes: ProbeManager
 
@@ -70,7 +103,21 @@ export class Reconciler implements Startable {
     private readonly init: ReconcilerInit = {},
   ) {
     this.restarts = new RestartTracker({ baseMs: init.backoff?.baseMs ?? 1000, maxMs: init.backoff?.maxMs ?? 60_000, resetAfterMs: init.backoff?.resetAfterMs ?? 30_000 })
+    this.startBackoff = new StartBackoff({ baseMs: init.backoff?.baseMs ?? 1000, maxMs: init.backoff?.maxMs ?? 60_000 })
     this.now = init.now ?? Date.now
+    this.starter = {
+      events: components.events,
+      logger: components.logger,
+      self: components.self,
+      waiting: this.waiting,
+      backoff: this.startBackoff,
+      now: () => this.now(),
+      trigger: () => this.trigger(),
+    }
+    this.gate = new CatchUpGate(
+      { catchUp: components.catchUp, logger: components.logger, onOpen: () => this.trigger() },
+      { ...(init.catchUpRetryMs !== undefined ? { retryMs: init.catchUpRetryMs } : {}), ...(init.now !== undefined ? { now: init.now } : {}) },
+    )
     this.runner = new SerialRunner(
       () => this.sync(),
       (err) => components.logger.error({ err }, 'reconcile failed'),
@@ -88,6 +135,7 @@ export class Reconciler implements Startable {
 
   start(): void {
     this.stopped = false
+    this.gate.start()
     this.runner.enable()
     this.probes.start()
     const { allocations, store, self } = this.components
@@ -103,6 +151,7 @@ export class Reconciler implements Startable {
 
   async stop(): Promise<void> {
     this.stopped = true
+    this.gate.stop()
     clearInterval(this.timer)
     for (const u of this.unsubscribes) u()
     await this.runner.disable()
@@ -114,23 +163,39 @@ export class Reconciler implements Startable {
     if (!this.stopped) this.runner.trigger()
   }
 
+  /** Whether the allocation table has caught up since start, so bindings are acted on. */
+  get caughtUp(): boolean {
+    return this.gate.open
+  }
+
   private async sync(): Promise<void> {
-    const actual = await this.listAll()
+    // A stale table would fence pods still bound here and start pods released meanwhile.
+    if (!this.gate.open) return
+    const listing = await this.listAll()
     const desired = this.desired()
-    await this.fence(actual, desired)
-    // Probes first, so the statuses written below carry this round's readiness.
+    await this.fence(listing.actual, desired)
+    // Probes first, so the statuses written below carry this round's readiness. A runtime that
+    // failed to list keeps its pods' probes as they were rather than dropping them.
+    const known = [...listing.actual, ...[...listing.failed].flatMap((r) => this.lastListed.get(r) ?? [])]
     this.probes.sync(
       [...desired.values()].map((d) => ({
         pod: d.pod,
         binding: d.binding,
-        containers: actual
+        containers: known
           .filter((c) => c.podUid === d.binding.podUid)
           .map((c) => ({ name: c.containerName, id: c.id, runtime: d.runtime, running: c.state === 'running', ...(c.startedAt !== undefined ? { startedAt: c.startedAt } : {}) })),
       })),
     )
     for (const [uid, d] of desired) {
-      if (this.busy.has(uid)) continue
-      const mine = actual.filter((c) => c.podUid === uid)
+      // Without a list this round, "no containers" would be a guess: planning on it would start
+      // duplicates and report the pod not ready. Wait for a list that answers.
+      if (listing.failed.has(d.runtime.name)) continue
+      const mine = listing.actual.filter((c) => c.podUid === uid)
+      if (this.busy.has(uid)) {
+        // Actions are under way (a pull may take minutes): keep the status current meanwhile.
+        await this.writeStatus(d, mine)
+        continue
+      }
       this.restarts.seed(uid, d.pod.status?.observedBy === this.components.self.id ? d.pod.status : undefined)
       for (const c of mine) if (c.state === 'exited') this.restarts.observeExit(uid, c)
       const actions = planContainers({
@@ -138,7 +203,7 @@ export class Reconciler implements Startable {
         restartPolicy: d.pod.spec.restartPolicy ?? 'Always',
         actual: mine,
         desiredHash: (container) => specHash(containerSpecFor(d.pod, container, d.binding, this.components.self)),
-        restarts: this.restarts.restartStates(uid),
+        restarts: this.startWaits(uid),
         now: this.now(),
       })
       this.graceOf.set(uid, d.pod.spec.terminationGracePeriodSeconds ?? 30)
@@ -148,9 +213,35 @@ export class Reconciler implements Startable {
     }
   }
 
-  private async listAll(): Promise<ContainerInfo[]> {
-    const lists = await Promise.all(this.components.runtimes.map((r) => r.list().catch(() => [] as ContainerInfo[])))
-    return lists.flat()
+  /** Crash-loop back-off and start (pull/create) back-off together: the later one applies. */
+  private startWaits(uid: string): Map<string, RestartState> {
+    const waits = this.restarts.restartStates(uid)
+    for (const [container, until] of this.startBackoff.waits(uid)) {
+      const kind = this.startBackoff.get(uid, container)?.kind
+      if (until > (waits.get(container)?.notBefore ?? 0)) waits.set(container, { notBefore: until, reason: kind === 'ErrImagePull' ? 'ImagePullBackOff' : 'CreateContainerError' })
+    }
+    return waits
+  }
+
+  private async listAll(): Promise<Listing> {
+    const failed = new Set<RuntimeName>()
+    const lists = await Promise.all(
+      this.components.runtimes.map(async (r) => {
+        try {
+          const list = await r.list()
+          this.lastListed.set(r.name, list)
+          if (this.listFailing.delete(r.name)) this.components.logger.info({ runtime: r.name }, 'container runtime lists again')
+          return list
+        } catch (err) {
+          failed.add(r.name)
+          // Once per outage, not on every sync.
+          if (!this.listFailing.has(r.name)) this.components.logger.warn({ err, runtime: r.name }, 'cannot list containers; leaving this runtime\'s pods as they are')
+          this.listFailing.add(r.name)
+          return []
+        }
+      }),
+    )
+    return { actual: lists.flat(), failed }
   }
 
   /** Pods bound here whose object (same uid) exists in the store. */
@@ -169,14 +260,24 @@ export class Reconciler implements Startable {
     return out
   }
 
-  /** Stop and remove every container whose pod is not desired here any more. */
+  /**
+   * Stop and remove every container whose pod is not desired here any more. A pod that finished
+   * here is the exception: the leader releases its binding, but its exited containers and their
+   * logs stay until the pod is deleted, as the kubelet keeps a finished pod's containers.
+   */
   private async fence(actual: ContainerInfo[], desired: Map<string, Desired>): Promise<void> {
     const orphans = actual.filter((c) => !desired.has(c.podUid) && !this.busy.has(c.podUid))
     const byPod = new Map<string, ContainerInfo[]>()
     for (const c of orphans) byPod.set(c.podUid, [...(byPod.get(c.podUid) ?? []), c])
     for (const [uid, containers] of byPod) {
+      const keep = this.finishedHere(containers[0]!)
+      // Nothing of a finished pod should run; if something does, stop it but keep its logs.
+      if (keep && containers.every((c) => c.state !== 'running')) {
+        byPod.delete(uid)
+        continue
+      }
       this.busy.add(uid)
-      void this.teardown(uid, containers).finally(() => {
+      void this.teardown(uid, containers, keep).finally(() => {
         this.busy.delete(uid)
         this.trigger()
       })
@@ -184,7 +285,14 @@ export class Reconciler implements Startable {
     for (const uid of this.restarts.tracked()) if (!desired.has(uid) && !byPod.has(uid)) this.forget(uid)
   }
 
-  private async teardown(uid: string, containers: ContainerInfo[]): Promise<void> {
+  /** The container's pod still exists, finished, as reported by this node, and is bound nowhere. */
+  private finishedHere(c: ContainerInfo): boolean {
+    const { store, allocations, self } = this.components
+    const pod = store.get('pods', c.namespace, c.podName) as unknown as Pod | undefined
+    return pod !== undefined && pod.metadata.uid === c.podUid && pod.metadata.deletionTimestamp === undefined && isTerminal(pod) && pod.status?.observedBy === self.id && allocations.get(c.podUid) === undefined
+  }
+
+  private async teardown(uid: string, containers: ContainerInfo[], keep = false): Promise<void> {
     const grace = this.graceOf.get(uid) ?? this.init.defaultGraceSeconds ?? 10
     const runtime = (c: ContainerInfo): ContainerRuntime | undefined => this.components.runtimes.find((r) => r.name === c.runtime)
     await Promise.all(
@@ -195,9 +303,10 @@ export class Reconciler implements Startable {
           this.components.events.record({ kind: 'Pod', namespace: c.namespace, name: c.podName, uid }, 'Normal', 'Killing', `Stopping container ${c.containerName}`)
           await rt.terminate(c.id, grace).catch((err: unknown) => this.components.logger.warn({ err, container: c.id }, 'terminate failed'))
         }
-        await rt.remove(c.id).catch((err: unknown) => this.components.logger.warn({ err, container: c.id }, 'remove failed'))
+        if (!keep) await rt.remove(c.id).catch((err: unknown) => this.components.logger.warn({ err, container: c.id }, 'remove failed'))
       }),
     )
+    if (keep) return
     for (const rt of new Set(containers.map(runtime))) await rt?.removePod(uid).catch(() => undefined)
     this.components.logger.info({ pod: `${containers[0]?.namespace}/${containers[0]?.podName}`, containers: containers.length }, 'stopped a pod that is not bound here')
     this.forget(uid)
@@ -205,7 +314,7 @@ export class Reconciler implements Startable {
 
   /** A failed liveness (or startup) probe: stop the container; the next sync restarts it. */
   private async killUnhealthy(podUid: string, containerId: string): Promise<void> {
-    const all = await this.listAll()
+    const all = (await this.listAll()).actual
     const c = all.find((x) => x.id === containerId && x.podUid === podUid)
     const rt = this.components.runtimes.find((r) => r.name === c?.runtime)
     if (c === undefined || rt === undefined || c.state !== 'running') return
@@ -215,28 +324,30 @@ export class Reconciler implements Startable {
 
   private forget(uid: string): void {
     this.restarts.forget(uid)
-    this.waiting.delete(uid)
+    this.startBackoff.forget(uid)
+    this.waiting.forget(uid)
     this.graceOf.delete(uid)
   }
 
+  /** Show why each waiting container waits, with a BackOff event when it starts waiting. */
   private markWaits(uid: string, d: Desired, actions: ContainerAction[]): void {
     for (const a of actions) {
       if (a.type !== 'wait') continue
-      const seconds = Math.ceil((a.until - this.now()) / 1000)
-      const was = this.waiting.get(uid)?.get(a.container)?.reason
-      this.setWaiting(uid, a.container, { reason: 'CrashLoopBackOff', message: `back-off ${seconds}s restarting failed container=${a.container}` })
-      if (was !== 'CrashLoopBackOff') this.components.events.record(podRef(d.pod), 'Warning', 'BackOff', `Back-off restarting failed container ${a.container}`)
+      const was = this.waiting.get(uid, a.container)?.reason
+      const ref = podRef(d.pod)
+      if (a.reason === undefined || a.reason === 'CrashLoopBackOff') {
+        const seconds = Math.ceil((a.until - this.now()) / 1000)
+        this.waiting.set(uid, a.container, { reason: 'CrashLoopBackOff', message: `back-off ${seconds}s restarting failed container=${a.container}` })
+        if (was !== 'CrashLoopBackOff') this.components.events.record(ref, 'Warning', 'BackOff', `Back-off restarting failed container ${a.container}`)
+      } else if (a.reason === 'ImagePullBackOff') {
+        // As the kubelet: ErrImagePull first (one status write), ImagePullBackOff while waiting.
+        if (this.startBackoff.firstWait(uid, a.container) && was === 'ErrImagePull') continue
+        const image = this.startBackoff.get(uid, a.container)?.image ?? ''
+        this.waiting.set(uid, a.container, { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` })
+        if (was !== 'ImagePullBackOff') this.components.events.record(ref, 'Normal', 'BackOff', `Back-off pulling image "${image}"`)
+      }
+      // CreateContainerError keeps the error's own message while it waits.
     }
-  }
-
-  private setWaiting(uid: string, container: string, w: { reason: string; message?: string } | undefined): void {
-    let m = this.waiting.get(uid)
-    if (m === undefined) {
-      m = new Map()
-      this.waiting.set(uid, m)
-    }
-    if (w === undefined) m.delete(container)
-    else m.set(container, w)
   }
 
   /** Carry out one pod's actions in the background; the pod is skipped by syncs meanwhile. */
@@ -275,31 +386,7 @@ export class Reconciler implements Startable {
   }
 
   private async create(uid: string, d: Desired, container: Container, restart: boolean): Promise<void> {
-    const { events } = this.components
-    const ref = podRef(d.pod)
-    try {
-      if (d.runtime.ensureImage !== undefined && container.image !== undefined) {
-        this.setWaiting(uid, container.name, { reason: 'ContainerCreating' })
-        let pulling = false
-        await d.runtime.ensureImage(container.image, (p) => {
-          if (pulling) return
-          pulling = true
-          this.setWaiting(uid, container.name, { reason: 'Pulling', message: p.status })
-          events.record(ref, 'Normal', 'Pulling', `Pulling image "${container.image}"`)
-        })
-        if (pulling) events.record(ref, 'Normal', 'Pulled', `Successfully pulled image "${container.image}"`)
-      }
-      const spec = containerSpecFor(d.pod, container, d.binding, this.components.self)
-      await d.runtime.create(spec)
-      if (restart) this.restarts.restarted(uid, container.name)
-      this.setWaiting(uid, container.name, undefined)
-      events.record(ref, 'Normal', 'Started', `Started container ${container.name}`)
-    } catch (err) {
-      const reason = (err as Error).name === 'ImagePullError' || (err as Error).name === 'ImageNotFoundError' ? 'ErrImagePull' : 'CreateContainerError'
-      this.setWaiting(uid, container.name, { reason, message: (err as Error).message })
-      events.record(ref, 'Warning', 'Failed', `${reason}: ${(err as Error).message}`)
-      this.components.logger.warn({ err, pod: d.pod.metadata.name, container: container.name }, 'could not start a container')
-    }
+    if ((await startContainer(this.starter, d, container)) && restart) this.restarts.restarted(uid, container.name)
   }
 
   private async writeStatus(d: Desired, mine: ContainerInfo[]): Promise<void> {
@@ -312,7 +399,7 @@ export class Reconciler implements Startable {
       hostIP: self.ip,
       actual: mine,
       history: this.restarts.history(uid),
-      waiting: this.waiting.get(uid) ?? new Map(),
+      waiting: this.waiting.of(uid),
       ready: (c) => this.probes.ready(uid, c),
       previous: d.pod.status,
       now: new Date(this.now()).toISOString(),

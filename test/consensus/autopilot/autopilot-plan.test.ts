@@ -5,7 +5,7 @@ import { desiredVoters, planAutopilot } from '../../../node/consensus/autopilot-
 const opts = { maxVoters: 5, replaceAfterMs: 10_000, maxLag: 10 }
 
 function input(partial: Partial<AutopilotInput>): AutopilotInput {
-  return { self: 'a', members: [], voters: ['a'], learners: [], joint: false, progress: {}, commit: 100, now: 100_000, ...partial }
+  return { self: 'a', members: [], voters: ['a'], learners: [], joint: false, progress: {}, commit: 100, now: 100_000, unknownSince: {}, ...partial }
 }
 
 const alive = (...ids: string[]): AutopilotInput['members'] => ids.map((id) => ({ id, state: 'alive' as const, since: 0 }))
@@ -71,5 +71,41 @@ describe('planAutopilot', () => {
     // c is unknown to membership (forgotten): two present members want one voter; the least
     // caught-up voter is demoted first, and only while the rest still hold a quorum
     expect(plan).toMatchObject({ type: 'add-learner', nodeId: 'c' })
+  })
+
+  it('replaces a voter it has no member record for once that has lasted the window', () => {
+    // c was forgotten by membership (down for longer than forgetMs), or this leader never heard from it
+    const members = alive('a', 'b', 'd')
+    const progress = { b: { match: 100 }, d: { match: 100 } }
+    const unknownSince = { c: 85_000 }
+    const step1 = planAutopilot(input({ members, voters: ['a', 'b', 'c'], learners: ['d'], progress, unknownSince }), opts)
+    expect(step1).toMatchObject({ type: 'add-node', nodeId: 'd', reason: 'replacing voter c that is down' })
+    const step2 = planAutopilot(input({ members, voters: ['a', 'b', 'c', 'd'], learners: [], progress, unknownSince }), opts)
+    expect(step2).toMatchObject({ type: 'remove-node', nodeId: 'c' })
+  })
+
+  it('gives a voter without a member record the whole window, counted from when the leader noticed', () => {
+    const members = alive('a', 'b', 'd')
+    const base = { members, voters: ['a', 'b', 'c'], learners: ['d'], progress: { b: { match: 100 }, d: { match: 100 } } }
+    expect(planAutopilot(input({ ...base, unknownSince: { c: 95_000 } }), opts)).toBeUndefined()
+    // not noticed yet: counts as just noticed
+    expect(planAutopilot(input({ ...base, unknownSince: {} }), opts)).toBeUndefined()
+  })
+
+  it('removes a learner without a member record after the window', () => {
+    const members = alive('a', 'b', 'c')
+    const progress = { b: { match: 100 }, c: { match: 100 } }
+    const plan = planAutopilot(input({ members, voters: ['a', 'b', 'c'], learners: ['e'], progress, unknownSince: { e: 50_000 } }), opts)
+    expect(plan).toMatchObject({ type: 'remove-node', nodeId: 'e', reason: 'learner is down' })
+  })
+
+  it('never removes an unknown voter when the rest could not hold a quorum', () => {
+    // five voters, two unknown and one down: removing one unknown would leave 2 healthy of 4
+    const members = [...alive('a', 'b'), { id: 'e', state: 'down' as const, since: 0 }]
+    const plan = planAutopilot(
+      input({ members, voters: ['a', 'b', 'c', 'd', 'e'], progress: { b: { match: 100 } }, unknownSince: { c: 0, d: 0 } }),
+      opts,
+    )
+    expect(plan).toBeUndefined()
   })
 })

@@ -2,9 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import type { Logger } from 'pino'
 import { RaftNode } from '../../../consensus/driver/raft-node.js'
 import type { RaftNodeInit } from '../../../consensus/driver/raft-node.js'
 import { DiskStorage } from '../../../consensus/storage/disk-storage.js'
+import { FileRecoveryMarker } from '../../../consensus/storage/recovery-marker.js'
 import { RaftTransport } from '../../../consensus/transport/raft-transport.js'
 import { waitFor } from '../../harness/wait.js'
 import { createNode, newKey, portOf, silent } from '../transport/libp2p-fixture.js'
@@ -25,6 +27,8 @@ export interface Member {
 /** Real raft drivers over real libp2p transports and disk storage, for driver-level tests. */
 export class RaftCluster {
   readonly members: Member[] = []
+  /** Drivers started from now on log here (default: nowhere). */
+  logger: Logger | undefined
 
   private constructor(readonly root: string) {}
 
@@ -48,7 +52,7 @@ export class RaftCluster {
     m.storage = await DiskStorage.open(m.dir)
     m.sm = new KvStateMachine()
     m.raft = new RaftNode(
-      { storage: m.storage, transport: m.transport, stateMachine: m.sm, logger: silent() },
+      { storage: m.storage, transport: m.transport, stateMachine: m.sm, logger: this.logger ?? silent(), recoveryMarker: new FileRecoveryMarker(m.dir) },
       { id: m.id, tickMs: 20, electionTicks: 10, proposalTimeoutMs: 5000, ...init },
     )
     await m.transport.start()

@@ -1,8 +1,13 @@
+import { readFile, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { pino } from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { NotLeaderError } from '../../../consensus/driver/errors.js'
 import { DiskStorage } from '../../../consensus/storage/disk-storage.js'
+import { RECOVERY_MARKER_FILE } from '../../../consensus/storage/recovery-marker.js'
 import { waitFor } from '../../harness/wait.js'
 import { cmd } from './kv-state-machine.js'
+import type { Member } from './raft-fixture.js'
 import { RaftCluster } from './raft-fixture.js'
 
 let cluster: RaftCluster | undefined
@@ -101,5 +106,39 @@ describe('RaftNode driver over libp2p and disk', () => {
     const reopened = await DiskStorage.open(solo.dir)
     expect(reopened.initialState().confState.voters).toEqual([survivor.id])
     await reopened.close()
+  })
+
+  it('force-new-cluster runs once: restarted later with the flag still on, the node stays in the rebuilt cluster', async () => {
+    cluster = await startAll(3)
+    const leader = await cluster.waitLeader()
+    for (let i = 0; i < 5; i++) await leader.raft!.propose(cmd(`k${i}=${i}`))
+    for (const m of cluster.members) await waitFor(() => m.sm!.data.size === 5)
+    for (const m of cluster.members) await cluster.crash(m)
+    const [survivor, ...rest] = cluster.members as [Member, ...Member[]]
+    await cluster.startMember(survivor, { forceNewCluster: true, bootstrap: [] })
+    expect(await cluster.waitLeader()).toBe(survivor)
+    const marker = JSON.parse(await readFile(join(survivor.dir, RECOVERY_MARKER_FILE), 'utf8')) as { node: string; index: number }
+    expect(marker).toMatchObject({ node: survivor.id, index: survivor.raft!.status().snapshotIndex })
+    // The README's recovery: the others drop their raft state and rejoin as new members.
+    for (const m of rest) {
+      await rm(m.dir, { recursive: true, force: true })
+      await cluster.startMember(m, { bootstrap: [] })
+      await survivor.raft!.proposeConfChange({ transition: 'auto', changes: [{ type: 'add-node', nodeId: m.id }] })
+    }
+    await survivor.raft!.propose(cmd('rebuilt=1'))
+    for (const m of rest) await waitFor(() => m.sm!.data.get('rebuilt') === '1', { message: 'rejoined member caught up' })
+    // Months later the survivor restarts with the flag still on its command line.
+    const lines: string[] = []
+    cluster.logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) })
+    await cluster.crash(survivor)
+    await cluster.startMember(survivor, { forceNewCluster: true, bootstrap: [] })
+    cluster.logger = undefined
+    expect(lines.join('')).toContain('--force-new-cluster was already applied')
+    expect(lines.join('')).toContain(RECOVERY_MARKER_FILE)
+    expect(survivor.raft!.status().voters.sort()).toEqual(cluster.ids.sort())
+    const again = await cluster.waitLeader()
+    await again.raft!.propose(cmd('later=1'))
+    for (const m of cluster.members) await waitFor(() => m.sm!.data.get('later') === '1', { message: `${m.id} applied after the restart` })
+    expect(survivor.sm!.data.size).toBe(7)
   })
 })

@@ -65,6 +65,20 @@ describe('DiskStorage recovery', () => {
     }
   })
 
+  it('refuses to start when a byte in the payload of the last, possibly acknowledged, write is flipped', async () => {
+    const dir = await dirs.make()
+    const sizes = await savesOneByOne(dir, 5)
+    const path = join(dir, WAL_FILE)
+    const buf = await readFile(path)
+    buf[sizes[3]! + RECORD_HEADER + 2] ^= 0x01
+    const copy = await dirs.crashCopy(dir)
+    await writeFile(join(copy, WAL_FILE), buf)
+    const err = await failure(DiskStorage.open(copy, { sync: false }))
+    expect(err).toBeInstanceOf(WalCorruptError)
+    expect((err as Error).message).toContain('not a torn write')
+    expect((err as WalCorruptError).offset).toBe(sizes[3])
+  })
+
   it('refuses to start when a byte in the middle of the WAL is flipped', async () => {
     const dir = await dirs.make()
     const sizes = await savesOneByOne(dir, 5)

@@ -1,6 +1,10 @@
 import type { FastifyRequest } from 'fastify'
 import { parse } from 'yaml'
+import type { JsonValue } from '../../../../crdt/index.js'
+import { applyMergePatch } from '../../../../crdt/index.js'
 import { BadRequestError, UnsupportedMediaTypeError } from '../../errors.js'
+import { applyJsonPatch, checkJsonPatch } from '../../patch/json-patch.js'
+import { applyStrategicMergePatch } from '../../patch/strategic-merge-patch.js'
 
 /** The request body as a value: JSON arrives parsed, YAML arrives as text and is parsed here. */
 export function bodyOf(req: FastifyRequest): unknown {
@@ -13,26 +17,48 @@ export function bodyOf(req: FastifyRequest): unknown {
   }
 }
 
-const MERGE_PATCH_TYPES = new Set([
-  'application/merge-patch+json',
-  // Strategic merge differs only for lists with merge keys; shoal treats it as a plain merge.
-  'application/strategic-merge-patch+json',
+interface PatchKind {
+  /** Throws a 400 for a body this kind of patch cannot be, before the object is read. */
+  check(patch: unknown): void
+  apply(target: JsonValue | undefined, patch: JsonValue): JsonValue
+}
+
+const mergeDocument = (apply: PatchKind['apply']): PatchKind => ({
+  check: (patch) => {
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new BadRequestError('a merge patch must be a JSON or YAML object')
+  },
+  apply,
+})
+
+const jsonPatch: PatchKind = { check: checkJsonPatch, apply: applyJsonPatch }
+
+const PATCH_TYPES: ReadonlyMap<string, PatchKind> = new Map([
+  ['application/merge-patch+json', mergeDocument(applyMergePatch)],
+  ['application/strategic-merge-patch+json', mergeDocument(applyStrategicMergePatch)],
+  ['application/json-patch+json', jsonPatch],
   // Server-side apply without field management is a merge of the applied fields.
-  'application/apply-patch+yaml',
-  'application/json',
-  'application/yaml',
-  'text/yaml',
+  ['application/apply-patch+yaml', mergeDocument(applyMergePatch)],
+  ['application/json', mergeDocument(applyMergePatch)],
+  ['application/yaml', mergeDocument(applyMergePatch)],
+  ['text/yaml', mergeDocument(applyMergePatch)],
 ])
 
-/** The merge patch a PATCH carries; JSON patch (RFC 6902) is refused with 415. */
-export function mergePatchOf(req: FastifyRequest): Record<string, unknown> {
+/** A PATCH's body and how it applies to the stored object, by its content type. */
+export interface RequestPatch {
+  body: unknown
+  apply(target: JsonValue | undefined): JsonValue
+}
+
+/** The patch a PATCH carries: a merge, strategic merge or JSON patch, by its content type. */
+export function patchOf(req: FastifyRequest): RequestPatch {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
-  if (!MERGE_PATCH_TYPES.has(type)) {
-    throw new UnsupportedMediaTypeError(`unsupported patch type "${type}": send application/merge-patch+json or application/strategic-merge-patch+json`)
+  const kind = PATCH_TYPES.get(type)
+  if (kind === undefined) {
+    throw new UnsupportedMediaTypeError(`unsupported patch type "${type}": send application/merge-patch+json, application/strategic-merge-patch+json or application/json-patch+json`)
   }
-  const patch = bodyOf(req)
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new BadRequestError('a merge patch must be a JSON or YAML object')
-  return patch as Record<string, unknown>
+  const body = bodyOf(req)
+  kind.check(body)
+  return { body, apply: (target) => kind.apply(target, body as JsonValue) }
 }
 
 /** A query parameter's value (the last one when repeated). */

@@ -3,8 +3,12 @@ import type { KubeObject, Preconditions } from '../../../../crdt/index.js'
 import type { ResourceDef } from '../../resources/registry.js'
 import { apiVersionOf } from '../../resources/registry.js'
 import type { MethodHandlers } from '../../router.js'
-import type { OpenWatches } from '../watch-response.js'
-import { bodyOf, listQueryOf, mergePatchOf } from './request-input.js'
+import { includeObjectOf, toTable, wantsTable } from '../../tables/kube-table.js'
+import type { ApiObject } from '../../tables/printer.js'
+import type { OpenWatches, WatchResponseOptions } from '../watch-response.js'
+import { BadRequestError } from '../../errors.js'
+import { fieldValidationOf, unknownFields } from '../../validation/unknown-fields.js'
+import { bodyOf, listQueryOf, patchOf, queryParam } from './request-input.js'
 import { fieldTerm } from './resource-paths.js'
 import type { ListQuery } from './request-input.js'
 import type { ResourceReader } from './resource-reader.js'
@@ -23,15 +27,41 @@ export function target(req: FastifyRequest): { namespace: string | undefined; na
   return { namespace: p.namespace, name: p.name ?? '' }
 }
 
-async function listOrWatch(parts: ResourceParts, reply: FastifyReply, namespace: string | undefined, q: ListQuery): Promise<unknown> {
+/** Watch events as kubectl asks for them: each object a one-row Table (lists are converted on send). */
+function presenter(req: FastifyRequest, def: ResourceDef): WatchResponseOptions {
+  if (!wantsTable(req.headers.accept)) return {}
+  const include = includeObjectOf((req.query as Record<string, unknown>)['includeObject'])
+  return { present: (object) => toTable(def.plural, [object as ApiObject], { now: Date.now(), include }) }
+}
+
+async function listOrWatch(parts: ResourceParts, req: FastifyRequest, reply: FastifyReply, namespace: string | undefined, q: ListQuery): Promise<unknown> {
   const { def, reader, watches } = parts
   if (q.watch) {
     const events = reader.watch(namespace, q)
-    await watches.stream(reply, events, q.timeoutSeconds !== undefined ? { timeoutSeconds: q.timeoutSeconds } : {})
+    await watches.stream(reply, events, { ...presenter(req, def), ...(q.timeoutSeconds !== undefined ? { timeoutSeconds: q.timeoutSeconds } : {}) })
     return reply
   }
   const { items, resourceVersion } = reader.list(namespace, q)
   return { kind: `${def.kind}List`, apiVersion: apiVersionOf(def), metadata: { resourceVersion }, items }
+}
+
+/**
+ * Apply the request's `fieldValidation` policy to the fields shoal does not know: Strict refuses
+ * the request before anything is written, Warn answers with a Warning header per field.
+ */
+function checkUnknownFields(def: ResourceDef, req: FastifyRequest, reply: FastifyReply, body: unknown): unknown {
+  const given = queryParam(req, 'fieldValidation')
+  const policy = fieldValidationOf(given)
+  if (policy === undefined) throw new BadRequestError(`fieldValidation: unsupported value "${given}": supported values: "Strict", "Warn", "Ignore"`)
+  if (policy === 'Ignore') return body
+  const unknown = unknownFields(def, body)
+  if (unknown.length === 0) return body
+  if (policy === 'Strict') {
+    const fields = unknown.map((f) => `unknown field "${f}"`).join(', ')
+    throw new BadRequestError(`${def.kind} in version "${apiVersionOf(def)}" cannot be handled as a ${def.kind}: strict decoding error: ${fields}`)
+  }
+  reply.header('warning', unknown.map((f) => `299 - ${JSON.stringify(`unknown field "${f}"`)}`))
+  return body
 }
 
 function preconditionsOf(req: FastifyRequest): Preconditions {
@@ -45,11 +75,11 @@ function preconditionsOf(req: FastifyRequest): Preconditions {
 /** `GET` (list or watch) and `POST` on a collection: one namespace, or all for `allNamespaces`. */
 export function collectionHandlers(parts: ResourceParts, allNamespaces: boolean): MethodHandlers {
   const handlers: MethodHandlers = {
-    GET: async (req, reply) => listOrWatch(parts, reply, allNamespaces ? undefined : target(req).namespace, listQueryOf(req)),
+    GET: async (req, reply) => listOrWatch(parts, req, reply, allNamespaces ? undefined : target(req).namespace, listQueryOf(req)),
   }
   if (parts.def.readOnly === true || (allNamespaces && parts.def.namespaced)) return handlers
   handlers.POST = async (req, reply): Promise<KubeObject> => {
-    const created = await parts.writer.create(target(req).namespace, bodyOf(req))
+    const created = await parts.writer.create(target(req).namespace, checkUnknownFields(parts.def, req, reply, bodyOf(req)))
     reply.code(201)
     return created
   }
@@ -65,12 +95,16 @@ export function itemHandlers(parts: ResourceParts): MethodHandlers {
       const q = listQueryOf(req)
       if (!q.watch) return reader.get(namespace, name)
       const byName = fieldTerm('metadata.name', name)
-      return listOrWatch(parts, reply, namespace, { ...q, fieldSelector: q.fieldSelector ? `${byName},${q.fieldSelector}` : byName })
+      return listOrWatch(parts, req, reply, namespace, { ...q, fieldSelector: q.fieldSelector ? `${byName},${q.fieldSelector}` : byName })
     },
   }
   if (parts.def.readOnly === true) return handlers
-  handlers.PUT = async (req) => writer.replace(target(req).namespace, target(req).name, bodyOf(req))
-  handlers.PATCH = async (req) => writer.patch(target(req).namespace, target(req).name, mergePatchOf(req))
+  handlers.PUT = async (req, reply) => writer.replace(target(req).namespace, target(req).name, checkUnknownFields(parts.def, req, reply, bodyOf(req)))
+  handlers.PATCH = async (req, reply) => {
+    const patch = patchOf(req)
+    checkUnknownFields(parts.def, req, reply, patch.body)
+    return writer.patch(target(req).namespace, target(req).name, patch)
+  }
   handlers.DELETE = async (req) => writer.delete(target(req).namespace, target(req).name, preconditionsOf(req))
   return handlers
 }

@@ -1,9 +1,10 @@
 import type { JsonValue, KubeObject, ObjectStore, Preconditions } from '../../../../crdt/index.js'
-import { applyMergePatch, ConflictError as StoreConflictError } from '../../../../crdt/index.js'
+import { ConflictError as StoreConflictError } from '../../../../crdt/index.js'
 import { AlreadyExistsError, InvalidError } from '../../errors.js'
 import type { ResourceDef } from '../../resources/registry.js'
 import { validateObject } from '../../validation/validate-object.js'
 import type { ValidationContext } from '../../validation/validate-object.js'
+import type { RequestPatch } from './request-input.js'
 import type { ResourceReader } from './resource-reader.js'
 import { notFound } from './resource-reader.js'
 
@@ -49,9 +50,9 @@ export class ResourceWriter {
     return this.reader.show(await this.store.replace(this.def.plural, obj))
   }
 
-  /** Merge patch: merged onto the stored object, validated whole, then written conditionally. */
-  patch(namespace: string | undefined, name: string, patch: Record<string, unknown>): Promise<KubeObject> {
-    return this.update(namespace, name, resourceVersionOf(patch), (current) => applyMergePatch(current as unknown as JsonValue, patch as JsonValue))
+  /** A patch (merge or strategic): applied to the stored object, validated whole, then written conditionally. */
+  patch(namespace: string | undefined, name: string, patch: RequestPatch): Promise<KubeObject> {
+    return this.update(namespace, name, resourceVersionOf(patch.body), (current) => patch.apply(current as unknown as JsonValue))
   }
 
   /**
@@ -66,10 +67,10 @@ export class ResourceWriter {
     })
   }
 
-  /** Status writes (for clients that own a status): PUT gives the status, PATCH merges into it. */
-  async updateStatus(namespace: string | undefined, name: string, body: Record<string, unknown>, mode: 'replace' | 'merge'): Promise<KubeObject> {
+  /** Status writes (for clients that own a status): `statusOf` gives the new status from the stored object. */
+  async updateStatus(namespace: string | undefined, name: string, body: unknown, statusOf: (current: KubeObject) => unknown): Promise<KubeObject> {
     return this.retrying(namespace, name, resourceVersionOf(body), async (current, rv) => {
-      const status = mode === 'replace' ? body['status'] : (applyMergePatch(current as unknown as JsonValue, body as JsonValue) as { status?: unknown }).status
+      const status = statusOf(current)
       return this.store.updateStatus(this.def.plural, namespace, name, status as JsonValue | undefined, { expectedResourceVersion: rv })
     })
   }

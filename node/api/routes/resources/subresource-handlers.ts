@@ -1,8 +1,7 @@
 import type { JsonValue } from '../../../../crdt/index.js'
-import { applyMergePatch } from '../../../../crdt/index.js'
 import type { MethodHandlers } from '../../router.js'
 import { BadRequestError } from '../../errors.js'
-import { bodyOf, mergePatchOf } from './request-input.js'
+import { bodyOf, patchOf } from './request-input.js'
 import type { ResourceParts } from './resource-handlers.js'
 import { target } from './resource-handlers.js'
 import { resourceVersionOf } from './resource-writer.js'
@@ -22,10 +21,10 @@ export function scaleHandlers(parts: ResourceParts): MethodHandlers {
     },
     PATCH: async (req) => {
       const { namespace, name } = target(req)
-      const patch = mergePatchOf(req)
+      const patch = patchOf(req)
       const scale = toScale(reader.stored(namespace, name))
-      const replicas = replicasOf(applyMergePatch(scale as unknown as JsonValue, patch as JsonValue), name)
-      return toScale(await writer.update(namespace, name, resourceVersionOf(patch), (current) => withReplicas(current, replicas)))
+      const replicas = replicasOf(patch.apply(scale as unknown as JsonValue), name)
+      return toScale(await writer.update(namespace, name, resourceVersionOf(patch.body), (current) => withReplicas(current, replicas)))
     },
   }
 }
@@ -39,8 +38,12 @@ export function statusHandlers(parts: ResourceParts): MethodHandlers {
       const { namespace, name } = target(req)
       const body = bodyOf(req)
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequestError('the request body must be an object with a status')
-      return writer.updateStatus(namespace, name, body as Record<string, unknown>, 'replace')
+      const given = body as Record<string, unknown>
+      return writer.updateStatus(namespace, name, given, () => given['status'])
     },
-    PATCH: async (req) => writer.updateStatus(target(req).namespace, target(req).name, mergePatchOf(req), 'merge'),
+    PATCH: async (req) => {
+      const patch = patchOf(req)
+      return writer.updateStatus(target(req).namespace, target(req).name, patch.body, (current) => (patch.apply(current as unknown as JsonValue) as { status?: unknown }).status)
+    },
   }
 }

@@ -1,5 +1,5 @@
-import type { ApiObject } from '../output/api-object.js'
-import { age } from '../output/table.js'
+import type { ApiObject } from './printer.js'
+import { age } from './cells.js'
 import type { Printer } from './printer.js'
 
 type ContainerState = { waiting?: { reason?: string }; running?: object; terminated?: { reason?: string; exitCode?: number } }

@@ -1,5 +1,5 @@
-import type { ApiObject } from '../output/api-object.js'
-import { age, labelString } from '../output/table.js'
+import type { ApiObject } from './printer.js'
+import { age, labelString } from './cells.js'
 import type { Printer } from './printer.js'
 
 interface RcView extends ApiObject {

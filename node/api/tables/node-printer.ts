@@ -1,5 +1,5 @@
-import type { NodeObject } from '../../node/objects/node-object.js'
-import { age } from '../output/table.js'
+import type { NodeObject } from '../../objects/node-object.js'
+import { age } from './cells.js'
 import type { Printer } from './printer.js'
 
 function status(n: NodeObject): string {

@@ -1,4 +1,4 @@
-import type { ApiObject } from '../output/api-object.js'
+import type { ApiObject } from './printer.js'
 import { nodePrinter } from './node-printer.js'
 import { podPrinter } from './pod-printer.js'
 import type { Printer } from './printer.js'
