@@ -24,6 +24,10 @@ export function registerDescribeCommand(program: Command, connection: () => Conn
       const events = await client.get<ApiList>(listPath(resolveKind('events'), namespace, { fieldSelector: involved }))
       // A service is described with its endpoints: which pods take its traffic, and which are not ready.
       const endpoints = def.plural === 'services' ? await client.get<ApiObject>(itemPath(resolveKind('endpoints'), namespace, name)).catch(() => undefined) : undefined
-      process.stdout.write(`${describeObject(def.plural, obj, events.items, Date.now(), endpoints === undefined ? {} : { endpoints })}\n`)
+      // A deployment is described with its ReplicaSets: which one is new, which old ones still run.
+      const owned = (list: ApiList): ApiObject[] => list.items.filter((rs) => rs.metadata.ownerReferences?.some((o) => o.controller === true && o.uid === obj.metadata.uid))
+      const replicaSets = def.plural === 'deployments' ? owned(await client.get<ApiList>(listPath(resolveKind('replicasets'), namespace))) : undefined
+      const related = { ...(endpoints !== undefined ? { endpoints } : {}), ...(replicaSets !== undefined ? { replicaSets } : {}) }
+      process.stdout.write(`${describeObject(def.plural, obj, events.items, Date.now(), related)}\n`)
     })
 }

@@ -76,7 +76,7 @@ async function watch(client: ApiClient, q: Query, format: OutputFormat, columns:
 export function registerGetCommand(program: Command, connection: () => ConnectionOptions): void {
   program
     .command('get')
-    .description('list or show objects: pods (po), replicationcontrollers (rc), services (svc), namespaces (ns), events (ev), endpoints (ep), nodes (no)')
+    .description('list or show objects: pods (po), deployments (deploy), replicasets (rs), replicationcontrollers (rc), services (svc), namespaces (ns), events (ev), endpoints (ep), nodes (no)')
     .argument('<kind>', 'kind to show, e.g. pods, or kind/name')
     .argument('[name]', 'one object by name')
     .option('-n, --namespace <ns>', 'namespace (default: default)')

@@ -13,9 +13,9 @@ export function parseCount(text: string, flag: string): number {
 export function registerScaleCommand(program: Command, connection: () => ConnectionOptions): void {
   program
     .command('scale')
-    .description('set the number of replicas of a replication controller')
-    .argument('<kind>', 'rc, or rc/name')
-    .argument('[name]', 'name of the replication controller')
+    .description('set the number of replicas of a deployment, replica set or replication controller')
+    .argument('<kind>', 'deploy, rs or rc, or kind/name')
+    .argument('[name]', 'name of the object to scale')
     .requiredOption('--replicas <n>', 'the new number of replicas')
     .option('-n, --namespace <ns>', 'namespace (default: default)')
     .action(async (kindArg: string, nameArg: string | undefined, flags: { replicas: string; namespace?: string }) => {

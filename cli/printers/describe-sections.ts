@@ -5,53 +5,9 @@ import { labelString } from '../../node/api/tables/cells.js'
 import type { PodView } from '../../node/api/tables/pod-printer.js'
 import { podStatus } from '../../node/api/tables/pod-printer.js'
 import { eventTime } from '../../node/api/tables/workload-printers.js'
-
-interface ContainerSpec {
-  name: string
-  image?: string
-  command?: string[]
-  args?: string[]
-  ports?: { name?: string; containerPort: number; hostPort?: number }[]
-  env?: { name: string; value?: string }[]
-  resources?: { requests?: Record<string, string | number>; limits?: Record<string, string | number> }
-}
-
-interface ContainerStatus {
-  name: string
-  ready?: boolean
-  restartCount?: number
-  state?: Record<string, { reason?: string; exitCode?: number; startedAt?: string }>
-}
-
-const quantities = (r: Record<string, string | number> | undefined): string | undefined =>
-  r === undefined ? undefined : Object.entries(r).map(([k, v]) => `${k}: ${v}`).join('\n')
-
-/** One container's lines, with its runtime state when a status is known. */
-function container(out: DescribeText, c: ContainerSpec, status: ContainerStatus | undefined, indent: number): void {
-  const stateName = status?.state === undefined ? undefined : Object.keys(status.state)[0]
-  const state = stateName === undefined ? undefined : status!.state![stateName]
-  out.heading(`${c.name}`, indent)
-  out.fields(
-    [
-      ['Image', c.image],
-      ['Command', c.command?.join(' ')],
-      ['Args', c.args?.join(' ')],
-      ['Ports', c.ports?.map((p) => `${p.containerPort}${p.hostPort !== undefined ? ` (host ${p.hostPort})` : ''}${p.name !== undefined ? ` ${p.name}` : ''}`).join(', ')],
-      ['State', stateName === undefined ? undefined : `${stateName[0]!.toUpperCase()}${stateName.slice(1)}${state?.reason !== undefined ? ` (${state.reason})` : ''}${state?.exitCode !== undefined ? `, exit code ${state.exitCode}` : ''}`],
-      ['Ready', status?.ready === undefined ? undefined : String(status.ready)],
-      ['Restart Count', status?.restartCount],
-      ['Requests', quantities(c.resources?.requests)],
-      ['Limits', quantities(c.resources?.limits)],
-      ['Environment', c.env === undefined ? undefined : c.env.map((e) => `${e.name}=${e.value ?? ''}`).join('\n')],
-    ],
-    indent + 2,
-  )
-}
-
-function containers(out: DescribeText, specs: ContainerSpec[] | undefined, statuses: ContainerStatus[] | undefined, indent = 0): void {
-  out.heading('Containers', indent)
-  for (const c of specs ?? []) container(out, c, statuses?.find((s) => s.name === c.name), indent + 2)
-}
+import { describeDeployment, describeReplicaSet } from './describe-apps.js'
+import type { ContainerSpec, ContainerStatus, TemplateDescribed } from './describe-containers.js'
+import { containers, podTemplate, replicaCounts } from './describe-containers.js'
 
 type PodDescribed = PodView & {
   spec?: { restartPolicy?: string; runtimeClassName?: string; nodeSelector?: Record<string, string>; containers?: ContainerSpec[] }
@@ -72,19 +28,13 @@ function pod(out: DescribeText, p: PodDescribed): void {
 }
 
 type RcDescribed = ApiObject & {
-  spec?: { replicas?: number; selector?: Record<string, string>; template?: { metadata?: { labels?: Record<string, string> }; spec?: { containers?: ContainerSpec[] } } }
+  spec?: { replicas?: number; selector?: Record<string, string>; template?: TemplateDescribed }
   status?: { replicas?: number; readyReplicas?: number; availableReplicas?: number }
 }
 
 function replicationController(out: DescribeText, rc: RcDescribed): void {
-  out.fields([
-    ['Selector', labelString(rc.spec?.selector)],
-    ['Replicas', `${rc.status?.replicas ?? 0} current / ${rc.spec?.replicas ?? 1} desired`],
-    ['Pods Status', `${rc.status?.readyReplicas ?? 0} Ready / ${rc.status?.availableReplicas ?? 0} Available`],
-  ])
-  out.heading('Pod Template')
-  out.fields([['Labels', mapLines(rc.spec?.template?.metadata?.labels)]], 2)
-  containers(out, rc.spec?.template?.spec?.containers, undefined, 2)
+  out.fields([['Selector', labelString(rc.spec?.selector)], ...replicaCounts(rc)])
+  podTemplate(out, rc.spec?.template)
 }
 
 type ServiceDescribed = ApiObject & { spec?: { type?: string; selector?: Record<string, string>; ports?: { name?: string; port: number; targetPort?: number | string; protocol?: string }[] } }
@@ -127,12 +77,16 @@ function event(out: DescribeText, e: EventDescribed): void {
 }
 
 /** Kind-specific sections; kinds without one show their spec and status as YAML. */
-export function describeKind(out: DescribeText, plural: string, obj: ApiObject, related: { endpoints?: ApiObject } = {}): void {
+export function describeKind(out: DescribeText, plural: string, obj: ApiObject, related: { endpoints?: ApiObject; replicaSets?: readonly ApiObject[] } = {}): void {
   switch (plural) {
     case 'pods':
       return pod(out, obj as PodDescribed)
     case 'replicationcontrollers':
       return replicationController(out, obj as RcDescribed)
+    case 'replicasets':
+      return describeReplicaSet(out, obj)
+    case 'deployments':
+      return describeDeployment(out, obj, related.replicaSets ?? [])
     case 'services':
       return service(out, obj as ServiceDescribed, related.endpoints as EndpointsDescribed | undefined)
     case 'events':

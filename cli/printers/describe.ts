@@ -10,9 +10,11 @@ type EventObject = ApiObject & { type?: string; reason?: string; message?: strin
  * `shoal describe`: metadata, the kind's own sections, then the object's events, oldest first,
  * in the layout kubectl users know.
  */
-/** Objects a kind's description draws on besides the object itself (a service's endpoints). */
+/** Objects a kind's description draws on besides the object itself (a service's endpoints, a deployment's ReplicaSets). */
 export interface Related {
   endpoints?: ApiObject
+  /** A deployment's ReplicaSets (those it controls). */
+  replicaSets?: readonly ApiObject[]
 }
 
 export function describeObject(plural: string, obj: ApiObject, events: readonly ApiObject[], now = Date.now(), related: Related = {}): string {

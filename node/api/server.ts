@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyServerFactory, RawServerDefault } from 'fa
 import type { Startable } from '../../lib/startable.js'
 import type { Logger } from '../logger.js'
 import { NotFoundError, UnauthorizedError } from './errors.js'
+import { decodeKubeProtobuf, PROTOBUF_MEDIA_TYPE } from './protobuf/kube-protobuf.js'
 import type { RouteModule } from './router.js'
 import { includeObjectOf, payloadAsTable, wantsTable } from './tables/kube-table.js'
 import { dualProtocolServer } from './tls/dual-protocol-server.js'
@@ -95,6 +96,14 @@ export class ApiServer implements Startable {
     // decides what the patch means from the content type.
     app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
     app.addContentTypeParser(['application/yaml', 'text/yaml'], { parseAs: 'string' }, (_req, body, done) => done(null, body))
+    // kubectl's typed clients (`kubectl create deployment`) send protobuf and cannot fall back.
+    app.addContentTypeParser(PROTOBUF_MEDIA_TYPE, { parseAs: 'buffer' }, (_req, body, done) => {
+      try {
+        done(null, decodeKubeProtobuf(body as Buffer))
+      } catch (err) {
+        done(err as Error, undefined)
+      }
+    })
     app.addHook('onRequest', async (req) => {
       const path = req.url.split('?')[0]!
       if (PUBLIC_PATHS.has(path)) return

@@ -2,26 +2,16 @@
 // implements, structural and mostly optional like ./types.ts, so stored objects fit as they are.
 
 import type { LabelSelectorObject } from '../../crdt/index.js'
-import type { ObjectMeta, PodTemplate, ReplicationControllerStatus } from './types.js'
+import type { ObjectMeta, PodTemplate, ReplicationController, ReplicationControllerStatus } from './types.js'
 
 export type { LabelSelectorObject }
 
 /** Same counts as a ReplicationController's. */
 export type ReplicaSetStatus = ReplicationControllerStatus
 
-export interface ReplicaSet {
-  apiVersion?: string
-  kind?: string
-  metadata: ObjectMeta
-  spec: {
-    /** Default 1. */
-    replicas?: number
-    minReadySeconds?: number
-    /** Required by the API, and must match the template's labels. */
-    selector: LabelSelectorObject
-    template: PodTemplate
-  }
-  status?: Partial<ReplicaSetStatus>
+/** A ReplicationController whose selector is a LabelSelector, and required (the API checks it matches the template). */
+export interface ReplicaSet extends Omit<ReplicationController, 'spec'> {
+  spec: Omit<ReplicationController['spec'], 'selector'> & { selector: LabelSelectorObject }
 }
 
 /** An absolute count or a percentage of `spec.replicas` (`"25%"`). */

@@ -5,7 +5,7 @@ import type { OwnerReference, Pod } from './types.js'
 
 /**
  * Uids of the owner objects that exist, by resource (the lower-case plural of the owner's kind,
- * Kubernetes' default: ReplicationController → replicationcontrollers).
+ * Kubernetes' default: ReplicationController → replicationcontrollers, ReplicaSet → replicasets).
  */
 export interface OwnerIndex {
   replicationcontrollers: ReadonlySet<string>
@@ -28,48 +28,62 @@ export interface GarbageOptions {
   finishedTtlMs?: number
 }
 
-export interface GarbageDecision<P extends Pod = Pod> {
-  /** Pods every one of whose owners is gone. */
-  orphans: P[]
-  /** Finished pods past `finishedTtlMs`. */
-  finished: P[]
-  /** Give this back as `ownersMissingSince` in the next round. */
-  ownersMissingSince: Map<string, number>
-}
-
 function resourceOf(ref: OwnerReference): string {
   return `${ref.kind.toLowerCase()}s`
 }
 
+/** Any object that can have owners: pods, and ReplicaSets owned by Deployments. */
+export interface Dependent {
+  metadata: { uid?: string; deletionTimestamp?: string; ownerReferences?: readonly OwnerReference[] }
+}
+
+export interface OrphanDecision<D extends Dependent> {
+  /** Objects every one of whose owners is gone. */
+  orphans: D[]
+  /** Give this back as `ownersMissingSince` in the next round. */
+  ownersMissingSince: Map<string, number>
+}
+
 /**
- * Pods to delete. As in Kubernetes' garbage collector a pod goes when all its owners are gone (a
- * pod with no owner reference is never collected). An owner of a kind the index does not list
- * cannot be checked, so its dependents are kept. Pods already being deleted are left alone.
+ * Dependents to delete, of any kind. As in Kubernetes' garbage collector an object goes when all
+ * its owners are gone (one with no owner reference is never collected). An owner of a kind the
+ * index does not list cannot be checked, so its dependents are kept. Objects already being
+ * deleted are left alone. Deleting a Deployment thus removes its ReplicaSets, and they their pods.
  */
-export function collectGarbage<P extends Pod>(pods: readonly P[], owners: OwnerIndex, options: GarbageOptions): GarbageDecision<P> {
+export function findOrphans<D extends Dependent>(objects: readonly D[], owners: OwnerIndex, options: Omit<GarbageOptions, 'finishedTtlMs'>): OrphanDecision<D> {
   const { now } = options
-  const live = pods.filter((p) => p.metadata.deletionTimestamp === undefined)
+  const live = objects.filter((o) => o.metadata.deletionTimestamp === undefined)
   const gone = (ref: OwnerReference): boolean => {
     const index = owners[resourceOf(ref)]
     return index !== undefined && !index.has(ref.uid)
   }
-  const missing = live.flatMap((p) => (p.metadata.ownerReferences ?? []).filter(gone).map((r) => r.uid))
+  const missing = live.flatMap((o) => (o.metadata.ownerReferences ?? []).filter(gone).map((r) => r.uid))
   const ownersMissingSince = noteAbsences(options.ownersMissingSince, missing, now)
   const settled = (ref: OwnerReference): boolean => gone(ref) && now - (ownersMissingSince.get(ref.uid) ?? now) >= (options.settleMs ?? 0)
-
-  const orphans = live.filter((p) => {
-    const refs = p.metadata.ownerReferences ?? []
+  const orphans = live.filter((o) => {
+    const refs = o.metadata.ownerReferences ?? []
     return refs.length > 0 && refs.every(settled)
   })
+  return { orphans, ownersMissingSince }
+}
+
+export interface GarbageDecision<P extends Pod = Pod> extends OrphanDecision<P> {
+  /** Finished pods past `finishedTtlMs`. */
+  finished: P[]
+}
+
+/** Pods to delete: orphans (see findOrphans), and finished pods past `finishedTtlMs`. */
+export function collectGarbage<P extends Pod>(pods: readonly P[], owners: OwnerIndex, options: GarbageOptions): GarbageDecision<P> {
+  const { orphans, ownersMissingSince } = findOrphans(pods, owners, options)
   const ttl = options.finishedTtlMs
   const orphaned = new Set<Pod>(orphans)
   const finished =
     ttl === undefined
       ? []
-      : live.filter((p) => {
-          if (!isPodTerminal(p) || orphaned.has(p)) return false
+      : pods.filter((p) => {
+          if (p.metadata.deletionTimestamp !== undefined || !isPodTerminal(p) || orphaned.has(p)) return false
           const at = finishedAt(p)
-          return at !== undefined && now - at >= ttl
+          return at !== undefined && options.now - at >= ttl
         })
   return { orphans, finished, ownersMissingSince }
 }

@@ -12,6 +12,7 @@ import type { ContainerRuntime } from '../runtime/types.js'
 import type { Pod } from '../objects/pod.js'
 import type { PlacementStrategy } from '../scheduler/types.js'
 import { StoreEventRecorder } from './events/store-event-recorder.js'
+import { DeploymentLoop } from './leader/deployment-loop.js'
 import { GcLoop } from './leader/gc-loop.js'
 import type { LeaderLoop } from '../leader/leader-loop.js'
 import { LifecycleLoop } from './leader/lifecycle-loop.js'
@@ -67,8 +68,9 @@ function isFinished(obj: unknown): boolean {
 }
 
 /**
- * Pods and replication controllers that run: the reconciler on every node, and on the leader the
- * scheduler, the replication manager, node lifecycle and garbage collection.
+ * Pods, replication controllers, ReplicaSets and Deployments that run: the reconciler on every
+ * node, and on the leader the scheduler, the replica manager, the deployment controller, node
+ * lifecycle and garbage collection.
  */
 export function createWorkloadStack(c: WorkloadComponents, settings: WorkloadSettings): WorkloadStack {
   const logger = c.logger
@@ -92,6 +94,7 @@ export function createWorkloadStack(c: WorkloadComponents, settings: WorkloadSet
     { strategy: settings.placement },
   )
   const replication = new ReplicationLoop({ store: c.store, allocations: c.allocations, raft: c.raft, memberTable: c.memberTable, events: leaderEvents, logger: logger.child({ component: 'replication' }) })
+  const deployments = new DeploymentLoop({ store: c.store, allocations: c.allocations, raft: c.raft, memberTable: c.memberTable, events: leaderEvents, logger: logger.child({ component: 'deployments' }) })
   const lifecycle = new LifecycleLoop(
     {
       allocations: c.allocations,
@@ -128,12 +131,23 @@ export function createWorkloadStack(c: WorkloadComponents, settings: WorkloadSet
         c.store.subscribe('pods', {}, (e) => {
           scheduling.trigger()
           replication.trigger()
+          deployments.trigger()
           // Deleted and finished pods give their resources back promptly (see GcLoop).
           if (e.type === 'DELETED') gc.podDeleted(e.object.metadata.uid ?? '')
           else if (isFinished(e.object)) gc.trigger()
         }),
         c.store.subscribe('replicationcontrollers', {}, (e) => {
           replication.trigger()
+          if (e.type === 'DELETED') gc.ownerDeleted(e.object.metadata.uid ?? '')
+        }),
+        // A ReplicaSet is managed by the replica manager and watched by its Deployment.
+        c.store.subscribe('replicasets', {}, (e) => {
+          replication.trigger()
+          deployments.trigger()
+          if (e.type === 'DELETED') gc.ownerDeleted(e.object.metadata.uid ?? '')
+        }),
+        c.store.subscribe('deployments', {}, (e) => {
+          deployments.trigger()
           if (e.type === 'DELETED') gc.ownerDeleted(e.object.metadata.uid ?? '')
         }),
         // A service's port is no host port for pods: a new or deleted service changes what fits.
@@ -153,7 +167,7 @@ export function createWorkloadStack(c: WorkloadComponents, settings: WorkloadSet
   }
   return {
     reconciler,
-    leaderLoops: [scheduling, replication, lifecycle, gc],
+    leaderLoops: [scheduling, replication, deployments, lifecycle, gc],
     parts: [reconciler, triggers],
     routes: [containersRoutes({ runtimes: c.runtimes, nodeName: c.self.name }), podLogRoutes({ store: c.store, allocations: c.allocations, runtimes: c.runtimes, members: c.members, selfId: c.self.id, token: c.token })],
     views: { pods: podView(c.allocations, c.memberTable) },

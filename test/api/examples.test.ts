@@ -18,7 +18,7 @@ const files = await manifestFiles(root)
 
 describe('examples/', () => {
   it('has the examples the README describes', () => {
-    expect(files.map((f) => relative(root, f))).toEqual(['00-namespace.yaml', 'clock-pod.yaml', 'docker/busybox-rc.yaml', 'web-rc.yaml', 'web-service.yaml'])
+    expect(files.map((f) => relative(root, f))).toEqual(['00-namespace.yaml', 'clock-pod.yaml', 'docker/busybox-rc.yaml', 'web-deployment.yaml', 'web-rc.yaml', 'web-service.yaml'])
   })
 
   it.each(files.map((f) => [relative(root, f), f]))('%s passes the API validation', async (_name, file) => {

@@ -1,7 +1,7 @@
 // Object builders for the controller tests: small, explicit, and deterministic (fixed clock).
 import type { Binding } from '../../node/allocation/commands.js'
 import { controllerRefTo } from '../../node/controllers/index.js'
-import type { Pod, PodPhase, PodSpec, ReplicationController } from '../../node/controllers/index.js'
+import type { OwnerObject, Pod, PodPhase, PodSpec, ReplicationController } from '../../node/controllers/index.js'
 
 export const T0 = Date.parse('2024-05-01T12:00:00.000Z')
 
@@ -21,7 +21,7 @@ export interface RcInit {
   deleting?: boolean
 }
 
-export function makeRc(name: string, init: RcInit = {}): ReplicationController {
+export function makeRc(name: string, init: RcInit = {}): ReplicationController & OwnerObject {
   const labels = init.labels ?? { app: name }
   return {
     apiVersion: 'v1',
@@ -45,8 +45,8 @@ export function makeRc(name: string, init: RcInit = {}): ReplicationController {
 export interface PodInit {
   namespace?: string
   labels?: Record<string, string>
-  /** The controlling RC; `null` for an orphan. Default: none. */
-  owner?: ReplicationController | null
+  /** The controller (an RC or a ReplicaSet); `null` for an orphan. Default: none. */
+  owner?: OwnerObject | null
   /** ms after T0. */
   age?: number
   phase?: PodPhase

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { deploymentSpecSchema, replicaSetSpecSchema } from '../validation/apps-schema.js'
 import { eventFieldsSchema, namespaceSpecSchema, podSpecSchema, replicationControllerSpecSchema, serviceSpecSchema } from '../validation/kinds-schema.js'
 
 /** One API resource: its names (for URLs, discovery and the CLI) and how its body is validated. */
@@ -34,6 +35,8 @@ export const RESOURCES: ResourceDef[] = [
     spec: replicationControllerSpecSchema,
     subresources: ['scale', 'status'],
   },
+  { kind: 'ReplicaSet', plural: 'replicasets', singular: 'replicaset', shortNames: ['rs'], group: 'apps', version: 'v1', namespaced: true, spec: replicaSetSpecSchema, subresources: ['scale', 'status'] },
+  { kind: 'Deployment', plural: 'deployments', singular: 'deployment', shortNames: ['deploy'], group: 'apps', version: 'v1', namespaced: true, spec: deploymentSpecSchema, subresources: ['scale', 'status'] },
   { kind: 'Event', plural: 'events', singular: 'event', shortNames: ['ev'], group: '', version: 'v1', namespaced: true, fields: eventFieldsSchema },
   { kind: 'Node', plural: 'nodes', singular: 'node', shortNames: ['no'], group: '', version: 'v1', namespaced: false, readOnly: true },
   { kind: 'Endpoints', plural: 'endpoints', singular: 'endpoints', shortNames: ['ep'], group: '', version: 'v1', namespaced: true, readOnly: true },

@@ -13,7 +13,8 @@ function resourceList(groupVersion: string, defs: ResourceDef[]): unknown {
       name: `${r.plural}/${sub}`,
       singularName: '',
       namespaced: r.namespaced,
-      kind: sub === 'scale' ? 'Scale' : r.kind,
+      // Scale is autoscaling/v1 whatever the parent's group; clients (kubectl scale) read it here.
+      ...(sub === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : { kind: r.kind }),
       verbs: sub === 'log' ? ['get'] : ['get', 'patch', 'update'],
     })),
   ])

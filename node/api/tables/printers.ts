@@ -1,3 +1,4 @@
+import { deploymentPrinter, replicaSetPrinter } from './apps-printers.js'
 import type { ApiObject } from './printer.js'
 import { nodePrinter } from './node-printer.js'
 import { podPrinter } from './pod-printer.js'
@@ -8,6 +9,8 @@ import { endpointsPrinter, eventPrinter, genericPrinter, namespacePrinter, rcPri
 const PRINTERS: Record<string, Printer<never>> = {
   pods: podPrinter,
   replicationcontrollers: rcPrinter,
+  replicasets: replicaSetPrinter,
+  deployments: deploymentPrinter,
   services: servicePrinter,
   namespaces: namespacePrinter,
   events: eventPrinter,

@@ -2,19 +2,36 @@ import type { ApiObject } from './printer.js'
 import { age, labelString } from './cells.js'
 import type { Printer } from './printer.js'
 
+/** What the wide columns of a controller read: its template's containers. */
+export interface TemplateView {
+  spec?: { containers?: { name: string; image?: string; command?: string[] }[] }
+}
+
+export const TEMPLATE_WIDE_HEADERS = ['CONTAINERS', 'IMAGES', 'SELECTOR']
+
+/** CONTAINERS, IMAGES (a process-runtime container shows its command) and SELECTOR. */
+export function templateColumns(template: TemplateView | undefined, selector: string): string[] {
+  const containers = template?.spec?.containers ?? []
+  return [containers.map((c) => c.name).join(','), containers.map((c) => c.image ?? c.command?.join(' ') ?? '').join(','), selector]
+}
+
 interface RcView extends ApiObject {
-  spec?: { replicas?: number; selector?: Record<string, string>; template?: { spec?: { containers?: { name: string; image?: string; command?: string[] }[] } } }
+  spec?: { replicas?: number; selector?: Record<string, string>; template?: TemplateView }
   status?: { replicas?: number; readyReplicas?: number }
 }
 
+export const REPLICA_HEADERS = ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE']
+
+/** The row of a replica controller (RC, ReplicaSet): desired, current and ready pods. */
+export function replicaRow(r: ApiObject & { spec?: { replicas?: number }; status?: { replicas?: number; readyReplicas?: number } }, now: number): string[] {
+  return [r.metadata.name, String(r.spec?.replicas ?? 1), String(r.status?.replicas ?? 0), String(r.status?.readyReplicas ?? 0), age(r.metadata.creationTimestamp, now)]
+}
+
 export const rcPrinter: Printer<RcView> = {
-  headers: ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE'],
-  row: (r, now) => [r.metadata.name, String(r.spec?.replicas ?? 1), String(r.status?.replicas ?? 0), String(r.status?.readyReplicas ?? 0), age(r.metadata.creationTimestamp, now)],
-  wideHeaders: ['CONTAINERS', 'IMAGES', 'SELECTOR'],
-  wideRow: (r) => {
-    const containers = r.spec?.template?.spec?.containers ?? []
-    return [containers.map((c) => c.name).join(','), containers.map((c) => c.image ?? c.command?.join(' ') ?? '').join(','), labelString(r.spec?.selector)]
-  },
+  headers: REPLICA_HEADERS,
+  row: replicaRow,
+  wideHeaders: TEMPLATE_WIDE_HEADERS,
+  wideRow: (r) => templateColumns(r.spec?.template, labelString(r.spec?.selector)),
 }
 
 interface ServiceView extends ApiObject {

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { labelMap, intOrPortName, portName, portNumber } from './names.js'
-import { podSpecSchema, podTemplateSchema } from './pod-schema.js'
+import { podSpecSchema, podTemplateSchema, requireAlwaysRestart } from './pod-schema.js'
 
 const servicePort = z.looseObject({
   name: portName.optional(),
@@ -32,9 +32,12 @@ export const serviceSpecSchema = z
     }
   })
 
+/** `spec.replicas` of a controller (and of a Scale): shoal's tested ceiling is far below this. */
+export const replicaCount = z.number().int().min(0, 'must be greater than or equal to 0').max(10_000)
+
 export const replicationControllerSpecSchema = z
   .looseObject({
-    replicas: z.number().int().min(0, 'must be greater than or equal to 0').max(10_000).optional(),
+    replicas: replicaCount.optional(),
     minReadySeconds: z.number().int().min(0).optional(),
     selector: labelMap.optional(),
     template: podTemplateSchema,
@@ -51,11 +54,7 @@ export const replicationControllerSpecSchema = z
         break
       }
     }
-    // As Kubernetes: a replica that may finish would be replaced forever, so only Always.
-    const policy = spec.template.spec.restartPolicy
-    if (policy !== undefined && policy !== 'Always') {
-      ctx.addIssue({ code: 'custom', path: ['template', 'spec', 'restartPolicy'], message: `Unsupported value: "${policy}": supported values: "Always"`, params: { reason: 'FieldValueNotSupported' } })
-    }
+    requireAlwaysRestart(spec.template, ctx)
   })
 
 const objectReference = z.looseObject({

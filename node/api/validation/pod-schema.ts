@@ -131,6 +131,24 @@ export const podSpecSchema = z
 export type PodSpec = z.infer<typeof podSpecSchema>
 
 export const podTemplateSchema = z.looseObject({
-  metadata: z.looseObject({ labels: labelMap.optional(), annotations: z.record(z.string(), z.string()).optional() }).optional(),
+  metadata: z
+    .looseObject({
+      labels: labelMap.optional(),
+      annotations: z.record(z.string(), z.string()).optional(),
+      // Go clients (kubectl create, rollout undo) send the zero time as null.
+      creationTimestamp: z.string().nullable().optional(),
+    })
+    .optional(),
   spec: podSpecSchema,
 })
+
+/**
+ * A controller's replica that may finish would be replaced forever, so, as in Kubernetes, a
+ * controller's template takes only restartPolicy Always.
+ */
+export function requireAlwaysRestart(template: { spec: { restartPolicy?: string | undefined } }, ctx: z.RefinementCtx): void {
+  const policy = template.spec.restartPolicy
+  if (policy !== undefined && policy !== 'Always') {
+    ctx.addIssue({ code: 'custom', path: ['template', 'spec', 'restartPolicy'], message: `Unsupported value: "${policy}": supported values: "Always"`, params: { reason: 'FieldValueNotSupported' } })
+  }
+}

@@ -11,11 +11,17 @@ export interface EventSink {
   record(ref: ObjectRef, type: 'Normal' | 'Warning', reason: string, message: string): void
 }
 
-export function podRef(pod: { metadata: { name: string; namespace?: string; uid?: string } }): ObjectRef {
+type Named = { metadata: { name: string; namespace?: string; uid?: string } }
+
+export function objectRef(kind: string, obj: Named): ObjectRef {
   return {
-    kind: 'Pod',
-    name: pod.metadata.name,
-    ...(pod.metadata.namespace !== undefined ? { namespace: pod.metadata.namespace } : {}),
-    ...(pod.metadata.uid !== undefined ? { uid: pod.metadata.uid } : {}),
+    kind,
+    name: obj.metadata.name,
+    ...(obj.metadata.namespace !== undefined ? { namespace: obj.metadata.namespace } : {}),
+    ...(obj.metadata.uid !== undefined ? { uid: obj.metadata.uid } : {}),
   }
+}
+
+export function podRef(pod: Named): ObjectRef {
+  return objectRef('Pod', pod)
 }

@@ -3,7 +3,7 @@ import type { ObjectStore } from '../../../crdt/index.js'
 import type { AllocationTable } from '../../allocation/allocation-table.js'
 import { encodeCommand, TEST_HOOK_NAMESPACE } from '../../allocation/commands.js'
 import type { AbsenceLog } from '../../controllers/index.js'
-import { collectGarbage, finishedBindings, noteAbsences } from '../../controllers/index.js'
+import { collectGarbage, findOrphans, finishedBindings, noteAbsences } from '../../controllers/index.js'
 import type { Logger } from '../../logger.js'
 import type { Pod } from '../../objects/pod.js'
 import { LeaderLoop } from '../../leader/leader-loop.js'
@@ -29,17 +29,18 @@ export interface GcLoopInit {
 }
 
 /**
- * Garbage collection on the leader: pods whose controller is gone, bindings whose pod was deleted
- * or has finished, finished pods past their TTL, and events past theirs. Absence must last
- * `settleMs` first, because the replicated store converges asynchronously and a new leader may
- * briefly miss objects that exist; a deletion this node saw happen needs no such wait.
+ * Garbage collection on the leader: pods and ReplicaSets whose owner is gone, bindings whose pod
+ * was deleted or has finished, finished pods past their TTL, and events past theirs. Absence must
+ * last `settleMs` first, because the replicated store converges asynchronously and a new leader
+ * may briefly miss objects that exist; a deletion this node saw happen needs no such wait.
  */
 export class GcLoop extends LeaderLoop {
   private ownersMissing: AbsenceLog | undefined
+  private replicaSetOwnersMissing: AbsenceLog | undefined
   private podsMissing: AbsenceLog | undefined
   /** Uids of pods this node saw deleted since the last run. */
   private readonly deleted = new Set<string>()
-  /** Uids of owners (replication controllers) this node saw deleted. */
+  /** Uids of owners (replication controllers, ReplicaSets, Deployments) this node saw deleted. */
   private readonly ownersDeleted = new Set<string>()
   private lastEventSweep = 0
   private readonly now: () => number
@@ -55,6 +56,7 @@ export class GcLoop extends LeaderLoop {
   override async deactivate(): Promise<void> {
     await super.deactivate()
     this.ownersMissing = undefined
+    this.replicaSetOwnersMissing = undefined
     this.podsMissing = undefined
     this.deleted.clear()
     this.ownersDeleted.clear()
@@ -82,7 +84,7 @@ export class GcLoop extends LeaderLoop {
     if (!raft.isReadyLeader) return
     const now = this.now()
     const pods = store.list('pods').items as unknown as Pod[]
-    await this.collectPods(pods, now)
+    await this.collectDependents(pods, now)
     await this.releaseBindings(pods, now)
     // Events need no prompt collection: sweep them on the resync cadence, not on every trigger.
     if (now - this.lastEventSweep >= (this.init.resyncMs ?? 2000)) {
@@ -91,21 +93,35 @@ export class GcLoop extends LeaderLoop {
     }
   }
 
-  private async collectPods(pods: Pod[], now: number): Promise<void> {
+  /**
+   * Dependents whose owners are gone: pods of replication controllers and ReplicaSets, and
+   * ReplicaSets of Deployments (whose pods follow once their ReplicaSet is gone).
+   */
+  private async collectDependents(pods: Pod[], now: number): Promise<void> {
     const { store } = this.components
-    const rcs = store.list('replicationcontrollers').items as unknown as Pod[]
     const settleMs = this.init.settleMs ?? 5000
+    const uids = (kind: string): Set<string> => new Set(store.list(kind).items.map((o) => o.metadata.uid ?? ''))
+    const owners = { replicationcontrollers: uids('replicationcontrollers'), replicasets: uids('replicasets'), deployments: uids('deployments') }
     // An owner seen deleted counts as missing for the whole settle time already.
-    const missing = new Map(this.ownersMissing ?? [])
-    for (const uid of this.ownersDeleted) missing.set(uid, Math.min(missing.get(uid) ?? now, now - settleMs))
-    this.ownersDeleted.clear()
-    const g = collectGarbage(pods, { replicationcontrollers: new Set(rcs.map((r) => r.metadata.uid ?? '')) }, {
+    const missingSince = (log: AbsenceLog | undefined): Map<string, number> => {
+      const missing = new Map(log ?? [])
+      for (const uid of this.ownersDeleted) missing.set(uid, Math.min(missing.get(uid) ?? now, now - settleMs))
+      return missing
+    }
+    const g = collectGarbage(pods, owners, {
       now,
       settleMs,
-      ownersMissingSince: missing,
+      ownersMissingSince: missingSince(this.ownersMissing),
       ...(this.init.finishedTtlMs !== undefined ? { finishedTtlMs: this.init.finishedTtlMs } : {}),
     })
+    const sets = findOrphans(store.list('replicasets').items, owners, { now, settleMs, ownersMissingSince: missingSince(this.replicaSetOwnersMissing) })
+    this.ownersDeleted.clear()
     this.ownersMissing = g.ownersMissingSince
+    this.replicaSetOwnersMissing = sets.ownersMissingSince
+    for (const rs of sets.orphans) {
+      await store.delete('replicasets', rs.metadata.namespace, rs.metadata.name, { expectedUid: rs.metadata.uid ?? '' }).catch(() => undefined)
+      this.logger.info({ replicaset: rs.metadata.name }, 'deleted a replica set whose deployment is gone')
+    }
     for (const pod of g.orphans) {
       await store.delete('pods', pod.metadata.namespace, pod.metadata.name, { expectedUid: pod.metadata.uid ?? '' }).catch(() => undefined)
       this.logger.info({ pod: pod.metadata.name }, 'deleted a pod whose controller is gone')

@@ -3,11 +3,14 @@ import type { ObjectStore } from '../../../crdt/index.js'
 import { deepEqual } from '../../../crdt/model/json.js'
 import type { AllocationTable } from '../../allocation/allocation-table.js'
 import { randomSuffix } from '../../api/validation/validate-object.js'
-import { controllerRefTo, effectivePhase, reconcileReplicationController } from '../../controllers/index.js'
+import type { ClaimSelector, ReplicaOwner, ReplicaSet, ReplicationDecision } from '../../controllers/index.js'
+import { controllerRefTo, labelClaimSelector, rcClaimSelector, rcOwner, reconcileReplicas, replicaSetOwner } from '../../controllers/index.js'
 import type { Logger } from '../../logger.js'
 import type { MemberTable } from '../../membership/member-table.js'
 import type { Pod, ReplicationController } from '../../objects/pod.js'
-import type { EventSink, ObjectRef } from '../events/event-sink.js'
+import type { EventSink } from '../events/event-sink.js'
+import { objectRef } from '../events/event-sink.js'
+import { phaseLookup } from '../pod-view.js'
 import { LeaderLoop } from '../../leader/leader-loop.js'
 
 export interface ReplicationLoopComponents {
@@ -19,11 +22,15 @@ export interface ReplicationLoopComponents {
   logger: Logger
 }
 
-function rcRef(rc: ReplicationController): ObjectRef {
-  return { kind: 'ReplicationController', name: rc.metadata.name, namespace: rc.metadata.namespace ?? 'default', ...(rc.metadata.uid !== undefined ? { uid: rc.metadata.uid } : {}) }
+/** One replication controller or ReplicaSet: the kinds differ only in their selector. */
+interface Managed {
+  plural: 'replicationcontrollers' | 'replicasets'
+  owner: ReplicaOwner
+  selector: ClaimSelector
+  status: unknown
 }
 
-/** The replication controller manager on the leader: applies reconcileReplicationController's decisions. */
+/** The replica manager on the leader, for replication controllers and ReplicaSets: applies reconcileReplicas' decisions. */
 export class ReplicationLoop extends LeaderLoop {
   private readonly burst: number
 
@@ -36,48 +43,57 @@ export class ReplicationLoop extends LeaderLoop {
   }
 
   protected async run(): Promise<void> {
-    const { store, allocations, raft, events, memberTable } = this.components
+    const { store, allocations, raft, memberTable } = this.components
     if (!raft.isReadyLeader) return
-    const rcs = store.list('replicationcontrollers').items as unknown as ReplicationController[]
+    const rcs = (store.list('replicationcontrollers').items as unknown as ReplicationController[]).map(
+      (rc): Managed => ({ plural: 'replicationcontrollers', owner: rcOwner(rc), selector: rcClaimSelector(rc), status: rc.status }),
+    )
+    const sets = (store.list('replicasets').items as unknown as ReplicaSet[]).map(
+      (rs): Managed => ({ plural: 'replicasets', owner: replicaSetOwner(rs), selector: labelClaimSelector(rs.spec.selector), status: rs.status }),
+    )
     const pods = store.list('pods').items as unknown as Pod[]
     const bindingOf = (uid: string): ReturnType<AllocationTable['get']> => allocations.get(uid)
-    const phaseOf = (p: Pod): ReturnType<typeof effectivePhase> => {
-      const b = bindingOf(p.metadata.uid ?? '')
-      return effectivePhase(p, b, b === undefined ? undefined : (memberTable.get(b.nodeId)?.state ?? 'unknown'))
-    }
-    for (const rc of rcs) {
+    const phaseOf = phaseLookup(allocations, memberTable)
+    for (const managed of [...rcs, ...sets]) {
       if (!raft.isReadyLeader) return
-      const ns = rc.metadata.namespace ?? 'default'
-      const d = reconcileReplicationController(rc, pods, bindingOf, { now: Date.now(), newName: () => randomSuffix(), burst: this.burst, phaseOf })
-      if (d.problem !== undefined) events.record(rcRef(rc), 'Warning', 'SelectorMismatch', d.problem)
-      const ref = controllerRefTo(rc)
-      await Promise.all([
-        ...d.create.map(async (pod) => {
-          try {
-            await store.create('pods', pod as never)
-            events.record(rcRef(rc), 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`)
-          } catch (err) {
-            this.logger.debug({ err, rc: rc.metadata.name }, 'replica not created; retrying next round')
-          }
-        }),
-        ...d.delete.map(async (pod) => {
-          try {
-            await store.delete('pods', ns, pod.metadata.name, { expectedUid: pod.metadata.uid ?? '' })
-            events.record(rcRef(rc), 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`)
-          } catch (err) {
-            this.logger.debug({ err, pod: pod.metadata.name }, 'excess replica not deleted')
-          }
-        }),
-        ...d.adopt.map((pod) => store.patch('pods', ns, pod.metadata.name, { metadata: { ownerReferences: [ref] } } as never).catch(() => undefined)),
-        ...d.release.map((pod) =>
-          store
-            .patch('pods', ns, pod.metadata.name, { metadata: { ownerReferences: (pod.metadata.ownerReferences ?? []).filter((o) => o.uid !== rc.metadata.uid) } } as never)
-            .catch(() => undefined),
-        ),
-      ])
-      if (!deepEqual(rc.status ?? {}, d.status)) {
-        await store.updateStatus('replicationcontrollers', ns, rc.metadata.name, d.status as never, { expectedUid: rc.metadata.uid ?? '' }).catch(() => undefined)
-      }
+      const d = reconcileReplicas(managed.owner, managed.selector, pods, bindingOf, { now: Date.now(), newName: () => randomSuffix(), burst: this.burst, phaseOf })
+      await this.apply(managed, d)
+    }
+  }
+
+  private async apply(managed: Managed, d: ReplicationDecision<Pod>): Promise<void> {
+    const { store, events } = this.components
+    const { owner } = managed
+    const ns = owner.metadata.namespace ?? 'default'
+    const ref = objectRef(owner.kind, owner)
+    if (d.problem !== undefined) events.record(ref, 'Warning', 'SelectorMismatch', d.problem)
+    const controller = controllerRefTo(owner)
+    await Promise.all([
+      ...d.create.map(async (pod) => {
+        try {
+          await store.create('pods', pod as never)
+          events.record(ref, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`)
+        } catch (err) {
+          this.logger.debug({ err, owner: owner.metadata.name }, 'replica not created; retrying next round')
+        }
+      }),
+      ...d.delete.map(async (pod) => {
+        try {
+          await store.delete('pods', ns, pod.metadata.name, { expectedUid: pod.metadata.uid ?? '' })
+          events.record(ref, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`)
+        } catch (err) {
+          this.logger.debug({ err, pod: pod.metadata.name }, 'excess replica not deleted')
+        }
+      }),
+      ...d.adopt.map((pod) => store.patch('pods', ns, pod.metadata.name, { metadata: { ownerReferences: [controller] } } as never).catch(() => undefined)),
+      ...d.release.map((pod) =>
+        store
+          .patch('pods', ns, pod.metadata.name, { metadata: { ownerReferences: (pod.metadata.ownerReferences ?? []).filter((o) => o.uid !== owner.metadata.uid) } } as never)
+          .catch(() => undefined),
+      ),
+    ])
+    if (!deepEqual(managed.status ?? {}, d.status)) {
+      await store.updateStatus(managed.plural, ns, owner.metadata.name, d.status as never, { expectedUid: owner.metadata.uid ?? '' }).catch(() => undefined)
     }
   }
 }

@@ -4,6 +4,7 @@ import { selectorFromObject, selectorFromSet } from '../../../../crdt/index.js'
 import type { LabelSelectorObject } from '../../../../crdt/index.js'
 import { BadRequestError } from '../../errors.js'
 import { invalidObject } from '../../validation/field-error.js'
+import { replicaCount } from '../../validation/kinds-schema.js'
 import { causesFromZod } from '../../validation/zod-causes.js'
 
 /** The autoscaling/v1 Scale subresource of anything with `spec.replicas`. */
@@ -21,7 +22,7 @@ interface Scalable {
   template?: { metadata?: { labels?: Record<string, string> } }
 }
 
-const scaleBody = z.looseObject({ spec: z.looseObject({ replicas: z.number().int().min(0, 'must be greater than or equal to 0').max(10_000) }) })
+const scaleBody = z.looseObject({ spec: z.looseObject({ replicas: replicaCount }) })
 
 /** A map selector (rc) or a metav1.LabelSelector (deployments) as the selector string. */
 function selectorString(spec: Scalable): string {

@@ -1,0 +1,71 @@
+import { deepEqual } from '../../../crdt/model/json.js'
+import type { Deployment, DeploymentDecision, ReplicaSet } from '../../controllers/index.js'
+import { controllerRefTo, deploymentOwner, reconcileDeployment, REVISION_ANNOTATION } from '../../controllers/index.js'
+import type { Pod } from '../../objects/pod.js'
+import { objectRef } from '../events/event-sink.js'
+import { phaseLookup } from '../pod-view.js'
+import { LeaderLoop } from '../../leader/leader-loop.js'
+import type { ReplicationLoopComponents } from './replication-loop.js'
+
+/** What the replica manager reads and writes, the deployment controller does too. */
+export type DeploymentLoopComponents = ReplicationLoopComponents
+
+/**
+ * The deployment controller on the leader: applies reconcileDeployment's decisions to the store.
+ * It writes ReplicaSets only; their replica manager (ReplicationLoop) creates and deletes the
+ * pods, and each of its writes triggers this loop again, so a rollout advances step by step.
+ */
+export class DeploymentLoop extends LeaderLoop {
+  private readonly now: () => number
+
+  constructor(
+    private readonly components: DeploymentLoopComponents,
+    init: { resyncMs?: number; now?: () => number } = {},
+  ) {
+    // The resync also lets the progress deadline expire when nothing else happens.
+    super(components.logger, init.resyncMs ?? 2000)
+    this.now = init.now ?? Date.now
+  }
+
+  protected async run(): Promise<void> {
+    const { store, allocations, raft, memberTable } = this.components
+    if (!raft.isReadyLeader) return
+    const deployments = store.list('deployments').items as unknown as Deployment[]
+    const phaseOf = phaseLookup(allocations, memberTable)
+    for (const d of deployments) {
+      if (!raft.isReadyLeader) return
+      // Read per deployment: the previous one's writes are in the local store at once.
+      const sets = store.list('replicasets', { namespace: d.metadata.namespace ?? 'default' }).items as unknown as ReplicaSet[]
+      const pods = store.list('pods', { namespace: d.metadata.namespace ?? 'default' }).items as unknown as Pod[]
+      await this.apply(d, reconcileDeployment(d, sets, pods, { now: this.now(), phaseOf }))
+    }
+  }
+
+  private async apply(d: Deployment, decision: DeploymentDecision): Promise<void> {
+    const { store, events } = this.components
+    const ns = d.metadata.namespace ?? 'default'
+    const ref = objectRef('Deployment', d)
+    const failed = (what: string) => (err: unknown): void => this.logger.debug({ err, deployment: d.metadata.name }, `${what}; retrying next round`)
+    if (decision.problem !== undefined) events.record(ref, 'Warning', 'SelectorProblem', decision.problem)
+    const controller = controllerRefTo(deploymentOwner(d))
+    for (const rs of decision.adopt) await store.patch('replicasets', ns, rs.metadata.name, { metadata: { ownerReferences: [controller] } } as never).catch(failed('adoption failed'))
+    for (const rs of decision.release) {
+      const rest = (rs.metadata.ownerReferences ?? []).filter((o) => o.uid !== d.metadata.uid)
+      await store.patch('replicasets', ns, rs.metadata.name, { metadata: { ownerReferences: rest } } as never).catch(failed('release failed'))
+    }
+    if (decision.create !== undefined) await store.create('replicasets', decision.create as never).catch(failed('new replica set not created'))
+    for (const u of decision.update) {
+      const spec = { replicas: u.replicas, ...(u.minReadySeconds !== undefined ? { minReadySeconds: u.minReadySeconds } : {}) }
+      await store.patch('replicasets', ns, u.rs.metadata.name, { metadata: { annotations: u.annotations }, spec }, { expectedUid: u.rs.metadata.uid ?? '' }).catch(failed('replica set not scaled'))
+    }
+    for (const rs of decision.delete) await store.delete('replicasets', ns, rs.metadata.name, { expectedUid: rs.metadata.uid ?? '' }).catch(failed('old replica set not deleted'))
+    for (const e of decision.events) events.record(ref, e.type, e.reason, e.message)
+    const expectedUid = d.metadata.uid ?? ''
+    if (decision.revision !== undefined) {
+      await store.patch('deployments', ns, d.metadata.name, { metadata: { annotations: { [REVISION_ANNOTATION]: decision.revision } } }, { expectedUid }).catch(failed('revision not recorded'))
+    }
+    if (!deepEqual(d.status ?? {}, decision.status)) {
+      await store.updateStatus('deployments', ns, d.metadata.name, decision.status as never, { expectedUid }).catch(failed('status not written'))
+    }
+  }
+}
