@@ -8,7 +8,13 @@ export const SERVICE_PORT_CONFLICT = 'node(s) had a requested host port that con
  * A fixed host port must not be a service port: the service proxy listens on it on every node,
  * so the pod could not bind it anywhere. Checked before fixedHostPorts for a clearer reason.
  */
-export const servicePorts: Filter = (pod, node) => (pod.fixedPorts.some((port) => node.isServicePort(port)) ? SERVICE_PORT_CONFLICT : undefined)
+export const servicePorts: Filter = (pod, node) => {
+  // A plain loop: this runs for every pod and node of a plan, and most pods have no fixed port.
+  for (const port of pod.fixedPorts) {
+    if (node.isServicePort(port)) return SERVICE_PORT_CONFLICT
+  }
+  return undefined
+}
 
 /** Fixed host ports must be unused by committed allocations and by earlier placements of this plan. */
 export const fixedHostPorts: Filter = (pod, node) => {
