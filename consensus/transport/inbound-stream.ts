@@ -27,7 +27,7 @@ export async function readInbound(stream: Stream, from: PeerId, self: NodeId, ma
       if (rejected > 0) {
         c.stats.messagesRejected += rejected
         const odd = messages.find((m) => m.from !== sender || m.to !== self)!
-        c.logger.warn({ peer: sender, rejected, claimedFrom: odd.from, to: odd.to }, 'dropped raft messages not from the authenticated peer or not for us')
+        c.logger.warn({ remotePeer: sender, rejected, claimedFrom: odd.from, to: odd.to }, 'dropped raft messages not from the authenticated peer or not for us')
       }
       if (accepted.length === 0) continue
       c.stats.messagesReceived += accepted.length
@@ -37,7 +37,7 @@ export async function readInbound(stream: Stream, from: PeerId, self: NodeId, ma
   } catch (err) {
     if (stream.status === 'open') {
       c.stats.badFrames++
-      c.logger.warn({ peer: sender, err }, 'closing raft stream after a bad frame')
+      c.logger.warn({ remotePeer: sender, err }, 'closing raft stream after a bad frame')
       stream.abort(err instanceof Error ? err : new Error(String(err)))
     }
   }

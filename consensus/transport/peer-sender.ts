@@ -59,7 +59,7 @@ export class PeerSender {
     private readonly init: PeerSenderInit,
   ) {
     this.queue = new SendQueue(init.maxQueuedMessages)
-    this.log = components.logger.child({ peer })
+    this.log = components.logger.child({ remotePeer: peer })
     this.backoffMs = init.reconnectBackoffMs
   }
 

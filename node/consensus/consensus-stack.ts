@@ -53,7 +53,7 @@ export async function createConsensusStack(components: ConsensusComponents, init
   const raftDir = join(components.dataDir, 'raft')
   const storage = await DiskStorage.open(raftDir)
   if (storage.recovery.truncatedBytes > 0) logger.warn({ bytes: storage.recovery.truncatedBytes }, 'raft WAL had a torn tail; truncated it')
-  const transport = new RaftTransport({ libp2p: host, logger: logger.child({ component: 'raft-transport' }) })
+  const transport = new RaftTransport({ libp2p: host, logger: components.logger })
   const allocations = new AllocationTable()
   const self = host.peerId.toString()
   const raft = new RaftNode(
@@ -73,7 +73,7 @@ export async function createConsensusStack(components: ConsensusComponents, init
     { raft, members, events, logger, proposals: new FileProposalStore(raftDir) },
     { firstNode: init.firstNode, ...(init.bootstrapExpect !== undefined ? { bootstrapExpect: init.bootstrapExpect } : {}) },
   )
-  const autopilot = new Autopilot({ raft, members, events, logger: logger.child({ component: 'autopilot' }) }, { replaceAfterMs: init.settings.voterReplaceMs })
+  const autopilot = new Autopilot({ raft, members, events, logger: components.logger.child({ component: 'autopilot' }) }, { replaceAfterMs: init.settings.voterReplaceMs })
   const closeStorage: Startable = { start: () => undefined, stop: () => storage.close() }
   const nameOf = (id: string): string => members().find((m) => m.heartbeat.peerId === id)?.heartbeat.name ?? id
   return {

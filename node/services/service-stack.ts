@@ -45,8 +45,8 @@ export interface ServiceStack {
 /** Services on one node: computed endpoints, the TCP proxy on every service port, and DNS. */
 export function createServiceStack(c: ServiceComponents, settings: ServiceSettings): ServiceStack {
   const logger = c.logger.child({ component: 'services' })
-  const proxy = new ServiceProxy({ logger: logger.child({ component: 'proxy' }) }, { bindAddress: settings.bindAddress })
-  const dns = settings.dns === undefined ? undefined : new ServiceDns({ logger: logger.child({ component: 'dns' }) }, { host: settings.dns.host, port: settings.dns.port })
+  const proxy = new ServiceProxy({ logger: c.logger.child({ component: 'proxy' }) }, { bindAddress: settings.bindAddress })
+  const dns = settings.dns === undefined ? undefined : new ServiceDns({ logger: c.logger.child({ component: 'dns' }) }, { host: settings.dns.host, port: settings.dns.port })
   const sync = new ServiceSync({ store: c.store, proxy, ...(dns !== undefined ? { dns } : {}), events: c.events, members: c.members, podView: c.podView, logger, selfIp: c.advertisedIp })
   proxy.on('proxy:conflict', (conflict) => {
     const [nsName] = conflict.key.split(':')

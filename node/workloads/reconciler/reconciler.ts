@@ -123,7 +123,7 @@ export class Reconciler implements Startable {
       (err) => components.logger.error({ err }, 'reconcile failed'),
     )
     this.probes = new ProbeManager(
-      { logger: components.logger.child({ component: 'probes' }), events: components.events },
+      { logger: components.logger.child({ part: 'probes' }), events: components.events },
       {
         defaultHost: components.self.ip,
         ...(init.probeTimeScale !== undefined ? { timeScale: init.probeTimeScale } : {}),
