@@ -59,15 +59,19 @@ export async function renameTemp(path: string): Promise<void> {
   await rename(`${path}.tmp`, path)
 }
 
-/** Atomically write a whole record file (used for snapshot files). */
-export async function writeRecordFile(path: string, records: readonly Uint8Array[], init: RecordIoInit = {}): Promise<void> {
-  assertSizes(records, init.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES)
-  const sync = init.sync ?? true
-  const handle = await writeTemp(path, frameBatch(records), sync)
+/** Replace `path` with `body` atomically: temp file, fsync, rename, fsync the directory. */
+export async function writeFileDurable(path: string, body: Buffer, sync = true): Promise<void> {
+  const handle = await writeTemp(path, body, sync)
   try {
     await renameTemp(path)
   } finally {
     await handle.close()
   }
   if (sync) await syncDir(dirname(path))
+}
+
+/** Atomically write a whole record file (used for snapshot files). */
+export async function writeRecordFile(path: string, records: readonly Uint8Array[], init: RecordIoInit = {}): Promise<void> {
+  assertSizes(records, init.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES)
+  await writeFileDurable(path, frameBatch(records), init.sync ?? true)
 }

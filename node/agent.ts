@@ -24,7 +24,7 @@ import type { Logger, LoggerInit } from './logger.js'
 import { createLogger } from './logger.js'
 import type { SelfDescription } from './membership/membership.js'
 import { Membership } from './membership/membership.js'
-import { RememberedPeers } from './membership/remembered-peers.js'
+import { livePeers, RememberedPeers } from './membership/remembered-peers.js'
 import { machineCapacity, machineUsage } from './membership/resources.js'
 import { createAgentMetrics } from './metrics/agent-metrics.js'
 import { SHOAL_VERSION } from './objects/node-object.js'
@@ -350,11 +350,8 @@ export class Agent implements Startable {
     await Promise.race([Promise.allSettled(peers.map((p) => this.stores.sync.syncWith(p))), new Promise((r) => setTimeout(r, timeoutMs))])
   }
 
-  private knownPeers(): { peerId: string; addrs: string[] }[] {
-    return this.membership
-      .members()
-      .filter((m) => !m.self && m.state !== 'left')
-      .map((m) => ({ peerId: m.heartbeat.peerId, addrs: m.heartbeat.p2p }))
+  private knownPeers(): RememberedPeer[] {
+    return livePeers(this.membership.members())
   }
 
   private pickP2pAddr(): string {

@@ -2,9 +2,13 @@ import type { Command } from 'commander'
 import { Option } from 'commander'
 import type { AgentConfig, RuntimeChoice } from '../../node/config/agent-config.js'
 import { ConfigError, defaultConfig, parseHostPort, parseLabels } from '../../node/config/agent-config.js'
+import { DEFAULT_LEFT_GRACE_MS } from '../../node/controllers/node-lifecycle.js'
 import { memoryToBytes } from '../../node/objects/quantity.js'
 import { CliError } from '../client.js'
 import { parseDuration } from '../duration.js'
+
+/** `--reschedule-left-after`'s default, as the flag spells it (`15s`). */
+const LEFT_GRACE_DEFAULT = `${DEFAULT_LEFT_GRACE_MS / 1000}s`
 
 interface AgentFlags {
   dataDir: string
@@ -95,7 +99,7 @@ export function agentConfigFromFlags(flags: AgentFlags, env: NodeJS.ProcessEnv =
       ...base.workloads,
       hostPortRange: portRangeOf(flags.hostPortRange ?? '30000-32767'),
       rescheduleAfterMs: parseDuration(flags.rescheduleAfter ?? '2s', '--reschedule-after'),
-      rescheduleLeftAfterMs: parseDuration(flags.rescheduleLeftAfter ?? '15s', '--reschedule-left-after'),
+      rescheduleLeftAfterMs: parseDuration(flags.rescheduleLeftAfter ?? LEFT_GRACE_DEFAULT, '--reschedule-left-after'),
       placement: placementOf(flags.placement ?? 'spread'),
     },
   }
@@ -141,7 +145,7 @@ export function registerAgentCommand(program: Command): void {
     .option('--down-after <duration>', 'silence after which a member is down', '5s')
     .option('--voter-replace-after <duration>', 'autopilot replaces a raft voter that stays down this long', '20s')
     .option('--reschedule-after <duration>', 'reschedule the pods of a node that stays down this long', '2s')
-    .option('--reschedule-left-after <duration>', 'reschedule the pods of a node that stopped gracefully and stays away this long (a restart within it keeps them)', '15s')
+    .option('--reschedule-left-after <duration>', 'reschedule the pods of a node that stopped gracefully and stays away this long (a restart within it keeps them)', LEFT_GRACE_DEFAULT)
     .option('--placement <strategy>', 'spread (least allocated) or binpack (most allocated)', 'spread')
     .option('--host-port-range <min-max>', 'host ports handed out to container ports without a fixed hostPort', '30000-32767')
     .option('--service-address <ip>', 'address the service proxy listens on for every service port', '0.0.0.0')

@@ -9,7 +9,7 @@ interface KubeconfigFlags {
 }
 
 /** The API's HTTPS address: the same port serves both, so only the scheme changes. */
-export function httpsUrl(server: string): string {
+function httpsUrl(server: string): string {
   const url = new URL(server)
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(`--server must be an http:// or https:// URL, got ${server}`)
   url.protocol = 'https:'

@@ -1,11 +1,10 @@
 import type { LabelSelectorObject } from '../../crdt/index.js'
 import { labelSelectorString } from '../../node/api/tables/apps-printers.js'
+import { revisionOf } from '../../node/controllers/index.js'
 import type { ApiObject } from '../output/api-object.js'
 import type { TemplateDescribed } from './describe-containers.js'
 import { podTemplate, replicaCounts } from './describe-containers.js'
 import type { DescribeText } from './describe-layout.js'
-
-const REVISION = 'deployment.kubernetes.io/revision'
 
 type ReplicaSetDescribed = ApiObject & {
   spec?: { replicas?: number; selector?: LabelSelectorObject; template?: TemplateDescribed }
@@ -53,8 +52,7 @@ export function describeDeployment(out: DescribeText, obj: ApiObject, replicaSet
   ])
   podTemplate(out, d.spec?.template)
   out.table('Conditions', ['Type', 'Status', 'Reason'], (s?.conditions ?? []).map((c) => [c.type, c.status, c.reason ?? '']))
-  const revision = (rs: ApiObject): number => Number(rs.metadata.annotations?.[REVISION] ?? '0') || 0
-  const sorted = [...(replicaSets as ReplicaSetDescribed[])].sort((a, b) => revision(b) - revision(a))
+  const sorted = [...(replicaSets as ReplicaSetDescribed[])].sort((a, b) => revisionOf(b.metadata) - revisionOf(a.metadata))
   const [newest, ...older] = sorted
   const oldWithPods = older.filter((rs) => (rs.spec?.replicas ?? 1) > 0 || (rs.status?.replicas ?? 0) > 0)
   out.fields([

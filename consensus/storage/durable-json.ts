@@ -1,20 +1,13 @@
-import { readFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
-import { renameTemp, syncDir, writeTemp } from '../../lib/record-file-io.js'
+import { readIfExists } from '../../lib/files.js'
+import { writeFileDurable } from '../../lib/record-file-io.js'
 
 // Small state files beside the WAL (a recovery marker, a formation proposal): written whole and
 // atomically, and durable before the write resolves, because the decisions they record must
 // survive a crash that follows them.
 
-/** Write `value` as JSON to `path`: temp file, fsync, rename, fsync the directory. */
+/** Write `value` as JSON to `path`, durably (see writeFileDurable). */
 export async function writeDurableJson(path: string, value: unknown): Promise<void> {
-  const handle = await writeTemp(path, Buffer.from(JSON.stringify(value) + '\n'), true)
-  try {
-    await renameTemp(path)
-  } finally {
-    await handle.close()
-  }
-  await syncDir(dirname(path))
+  await writeFileDurable(path, Buffer.from(JSON.stringify(value) + '\n'))
 }
 
 /**
@@ -22,15 +15,10 @@ export async function writeDurableJson(path: string, value: unknown): Promise<vo
  * not parse yields `null`: the caller still learns that the decision was recorded.
  */
 export async function readDurableJson(path: string): Promise<unknown> {
-  let text: string
+  const buf = await readIfExists(path)
+  if (buf === undefined) return undefined
   try {
-    text = await readFile(path, 'utf8')
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw err
-  }
-  try {
-    return JSON.parse(text) as unknown
+    return JSON.parse(buf.toString('utf8')) as unknown
   } catch {
     return null
   }

@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js'
 import { NotFoundError, UnauthorizedError } from './errors.js'
 import { decodeKubeProtobuf, PROTOBUF_MEDIA_TYPE } from './protobuf/kube-protobuf.js'
 import type { RouteModule } from './router.js'
-import { includeObjectOf, payloadAsTable, wantsTable } from './tables/kube-table.js'
+import { payloadAsTable, tableRequest } from './tables/kube-table.js'
 import { dualProtocolServer } from './tls/dual-protocol-server.js'
 import type { DualProtocolServer } from './tls/dual-protocol-server.js'
 import type { ServingCert } from './tls/serving-cert.js'
@@ -116,8 +116,8 @@ export class ApiServer implements Startable {
       }
     })
     app.addHook('preSerialization', async (req, _reply, payload) => {
-      if (!wantsTable(req.headers.accept)) return payload
-      return payloadAsTable(payload, { now: Date.now(), include: includeObjectOf((req.query as Record<string, unknown>)['includeObject']) })
+      const table = tableRequest(req)
+      return table === undefined ? payload : payloadAsTable(payload, { now: Date.now(), include: table.include })
     })
     app.setErrorHandler(async (err, req, reply) => {
       const apiErr = toApiError(err, translators)

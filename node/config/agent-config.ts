@@ -1,4 +1,5 @@
 import { hostname } from 'node:os'
+import { DEFAULT_LEFT_GRACE_MS } from '../controllers/node-lifecycle.js'
 
 export type RuntimeChoice = 'auto' | 'docker' | 'process'
 
@@ -107,7 +108,7 @@ export function defaultConfig(): AgentConfig {
     maxBodyBytes: 3 * 1024 * 1024,
     testHooks: false,
     raft: { ...DEFAULT_RAFT },
-    workloads: { hostPortRange: { min: 30000, max: 32767 }, rescheduleAfterMs: 2000, rescheduleLeftAfterMs: 15_000, placement: 'spread', backoffBaseMs: 1000 },
+    workloads: { hostPortRange: { min: 30000, max: 32767 }, rescheduleAfterMs: 2000, rescheduleLeftAfterMs: DEFAULT_LEFT_GRACE_MS, placement: 'spread', backoffBaseMs: 1000 },
     services: { bindAddress: '0.0.0.0', dns: { host: '0.0.0.0', port: 8600 } },
     forceNewCluster: false,
   }

@@ -4,7 +4,7 @@ import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@
 import type { PrivateKey } from '@libp2p/interface'
 import type { ClusterKey } from '../p2p/cluster-key.js'
 import { generateClusterKeyText, MissingClusterKeyError, parseClusterKey, InvalidClusterKeyError } from '../p2p/cluster-key.js'
-import { readIfExists, readJsonIfExists, writeFileAtomic } from './files.js'
+import { readIfExists, readJsonIfExists, writeFileAtomic } from '../../lib/files.js'
 
 /** What `agent.json` holds: where this agent really listens, for the CLI and for scripts. */
 export interface AgentInfo {

@@ -35,7 +35,7 @@ export type FormationStep =
   | { kind: 'propose'; voters: string[] }
   | { kind: 'bootstrap'; voters: string[] }
 
-export function sameVoters(a: readonly string[] | undefined, b: readonly string[]): boolean {
+function sameVoters(a: readonly string[] | undefined, b: readonly string[]): boolean {
   if (a === undefined || a.length !== b.length) return false
   const sorted = [...a].sort()
   return [...b].sort().every((id, i) => id === sorted[i])

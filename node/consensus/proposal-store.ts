@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { readDurableJson, writeDurableJson } from '../../consensus/storage/durable-json.js'
 import type { ProposalStore } from './formation.js'
 
-export const PROPOSAL_FILE = 'formation-proposal.json'
+const PROPOSAL_FILE = 'formation-proposal.json'
 
 /**
  * The --bootstrap-expect proposal in the raft data directory: it survives a restart (a node must

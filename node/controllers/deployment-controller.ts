@@ -4,7 +4,7 @@ import { calculateStatus, conditionOf, isComplete, pausedConditions, Reasons, ro
 import type { ClaimSelector } from './ownership.js'
 import { claim, controllerRef, labelClaimSelector, namespaceOf } from './ownership.js'
 import { isPodActive } from './pod-phase.js'
-import { podTemplateHash, sameTemplate } from './pod-template-hash.js'
+import { podTemplateHash, templateKey } from './pod-template-hash.js'
 import { isScalingEvent, scaleToReplicas } from './proportional-scale.js'
 import { countPods } from './replication-manager.js'
 import { newReplicasAllowed, oldPodsRemain, scaleDownAllOld, scaleDownOld, scaleUpNew } from './rolling-update.js'
@@ -94,7 +94,8 @@ export function reconcileDeployment<P extends Pod>(d: Deployment, replicaSets: r
   const everything: ClaimSelector = { matches: () => true }
   const { active, adopt, release } = claim(uid, candidates, selector.problem === undefined ? selector : everything, passive)
   const states = statesOf(d, active, pods, options)
-  const newRs = states.filter((s) => sameTemplate(s.rs.spec.template, d.spec.template)).sort(byAge)[0]
+  const template = templateKey(d.spec.template)
+  const newRs = states.filter((s) => templateKey(s.rs.spec.template) === template).sort(byAge)[0]
   const plan = new RolloutPlan(d, newRs, states.filter((s) => s !== newRs))
   const base = { adopt, release, delete: [] as ReplicaSet[], update: [] as ReplicaSetUpdate[], events: plan.events }
   let conditions: DeploymentCondition[] = [...(d.status?.conditions ?? [])]

@@ -1,3 +1,4 @@
+import { rfc3339 } from '../../crdt/model/normalize.js'
 import type { ConditionStatus, Deployment, DeploymentCondition, DeploymentStatus } from './apps-types.js'
 import { DEFAULT_PROGRESS_DEADLINE_SECONDS, desiredReplicas, maxUnavailable } from './rollout-limits.js'
 import type { RolloutPlan } from './rollout-plan.js'
@@ -18,11 +19,6 @@ export const Reasons = {
   MinimumReplicasUnavailable: 'MinimumReplicasUnavailable',
 } as const
 
-/** Kubernetes writes condition times to the second. */
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
-}
-
 export function conditionOf(conditions: readonly DeploymentCondition[], type: string): DeploymentCondition | undefined {
   return conditions.find((c) => c.type === type)
 }
@@ -34,7 +30,7 @@ export function conditionOf(conditions: readonly DeploymentCondition[], type: st
 export function setCondition(conditions: DeploymentCondition[], type: string, status: ConditionStatus, reason: string, message: string, now: number): DeploymentCondition[] {
   const current = conditionOf(conditions, type)
   if (current !== undefined && current.status === status && current.reason === reason) return conditions
-  const at = rfc3339(now)
+  const at = rfc3339(new Date(now))
   const lastTransitionTime = current !== undefined && current.status === status ? (current.lastTransitionTime ?? at) : at
   return [...conditions.filter((c) => c.type !== type), { type, status, lastUpdateTime: at, lastTransitionTime, reason, message }]
 }
@@ -98,7 +94,7 @@ export function rolloutStatus(plan: RolloutPlan, conditions: DeploymentCondition
     status.conditions = setCondition(status.conditions, 'Progressing', 'True', Reasons.NewReplicaSetAvailable, `${subject} has successfully progressed.`, now)
   } else if (madeProgress(d.status ?? {}, status)) {
     // Progress renews the update time even with an unchanged reason, unlike setCondition.
-    const at = rfc3339(now)
+    const at = rfc3339(new Date(now))
     const previous = conditionOf(status.conditions, 'Progressing')
     const since = previous?.status === 'True' ? (previous.lastTransitionTime ?? at) : at
     status.conditions = [

@@ -1,5 +1,5 @@
-import type { AbsenceLog } from './absence.js'
-import { noteAbsences } from './absence.js'
+import type { AbsenceLog, SettleOptions } from './absence.js'
+import { isSettled, noteAbsences } from './absence.js'
 import { isPodTerminal } from './pod-phase.js'
 import type { OwnerReference, Pod } from './types.js'
 
@@ -12,12 +12,13 @@ export interface OwnerIndex {
   readonly [resource: string]: ReadonlySet<string> | undefined
 }
 
-export interface GarbageOptions {
+export interface GarbageOptions extends SettleOptions {
   now: number
   /**
-   * An owner must stay missing this long before its dependents go (default 0). The store
-   * converges asynchronously and a new leader may briefly lack objects, so a live caller should
-   * pass a few seconds and keep `ownersMissingSince` between rounds.
+   * An owner must stay missing this long before its dependents go (default 0), unless it is in
+   * `confirmedGone` (its deletion was seen). The store converges asynchronously and a new leader
+   * may briefly lack objects, so a live caller should pass a few seconds and keep
+   * `ownersMissingSince` between rounds.
    */
   settleMs?: number
   ownersMissingSince?: AbsenceLog
@@ -59,7 +60,7 @@ export function findOrphans<D extends Dependent>(objects: readonly D[], owners: 
   }
   const missing = live.flatMap((o) => (o.metadata.ownerReferences ?? []).filter(gone).map((r) => r.uid))
   const ownersMissingSince = noteAbsences(options.ownersMissingSince, missing, now)
-  const settled = (ref: OwnerReference): boolean => gone(ref) && now - (ownersMissingSince.get(ref.uid) ?? now) >= (options.settleMs ?? 0)
+  const settled = (ref: OwnerReference): boolean => gone(ref) && isSettled(ownersMissingSince, ref.uid, now, options)
   const orphans = live.filter((o) => {
     const refs = o.metadata.ownerReferences ?? []
     return refs.length > 0 && refs.every(settled)
@@ -75,17 +76,21 @@ export interface GarbageDecision<P extends Pod = Pod> extends OrphanDecision<P> 
 /** Pods to delete: orphans (see findOrphans), and finished pods past `finishedTtlMs`. */
 export function collectGarbage<P extends Pod>(pods: readonly P[], owners: OwnerIndex, options: GarbageOptions): GarbageDecision<P> {
   const { orphans, ownersMissingSince } = findOrphans(pods, owners, options)
+  return { orphans, finished: finishedPastTtl(pods, options, new Set(orphans)), ownersMissingSince }
+}
+
+/**
+ * Finished pods past `finishedTtlMs` (none without one), except those being deleted already or
+ * `orphaned` (collected as orphans).
+ */
+export function finishedPastTtl<P extends Pod>(pods: readonly P[], options: Pick<GarbageOptions, 'now' | 'finishedTtlMs'>, orphaned: ReadonlySet<unknown>): P[] {
   const ttl = options.finishedTtlMs
-  const orphaned = new Set<Pod>(orphans)
-  const finished =
-    ttl === undefined
-      ? []
-      : pods.filter((p) => {
-          if (p.metadata.deletionTimestamp !== undefined || !isPodTerminal(p) || orphaned.has(p)) return false
-          const at = finishedAt(p)
-          return at !== undefined && options.now - at >= ttl
-        })
-  return { orphans, finished, ownersMissingSince }
+  if (ttl === undefined) return []
+  return pods.filter((p) => {
+    if (p.metadata.deletionTimestamp !== undefined || !isPodTerminal(p) || orphaned.has(p)) return false
+    const at = finishedAt(p)
+    return at !== undefined && options.now - at >= ttl
+  })
 }
 
 /** The latest container finish time, in ms. */

@@ -1,10 +1,15 @@
+import type { JsonValue } from '../../crdt/model/json.js'
+import { sortKeysDeep } from '../../crdt/model/json.js'
 import type { PodTemplate } from './types.js'
 
 /** The label a Deployment adds to each ReplicaSet's selector and pods, so their pods never overlap. */
 export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash'
 
-/** Kubernetes' SafeEncodeString alphabet: no vowels (no accidental words), no look-alike 0/1/3. */
-const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789'
+/**
+ * Kubernetes' SafeEncodeString alphabet: no vowels (no accidental words), no look-alike 0/1/3.
+ * Template hashes and generated name suffixes both use it.
+ */
+export const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789'
 
 function isEmpty(value: unknown): boolean {
   if (value === null || value === undefined) return true
@@ -13,27 +18,30 @@ function isEmpty(value: unknown): boolean {
 }
 
 /**
- * The value with object keys sorted and null, `{}` and `[]` left out, recursively. Go clients
- * print unset fields that way (`creationTimestamp: null`, `resources: {}`), so a template that
- * `kubectl rollout undo` copies back from a ReplicaSet must compare equal to the one a user wrote,
- * as Kubernetes' semantic equality treats nil and empty alike. The store keeps no key order either.
+ * The value with null, `{}` and `[]` left out, recursively. Go clients print unset fields that way
+ * (`creationTimestamp: null`, `resources: {}`), so a template that `kubectl rollout undo` copies
+ * back from a ReplicaSet must compare equal to the one a user wrote, as Kubernetes' semantic
+ * equality treats nil and empty alike.
  */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical).filter((v) => !isEmpty(v))
+function withoutEmpty(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutEmpty).filter((v) => !isEmpty(v))
   if (typeof value !== 'object' || value === null) return value
   const out: Record<string, unknown> = {}
-  for (const key of Object.keys(value).sort()) {
-    const v = canonical((value as Record<string, unknown>)[key])
+  for (const [key, child] of Object.entries(value)) {
+    const v = withoutEmpty(child)
     if (!isEmpty(v)) out[key] = v
   }
   return out
 }
 
-/** The template as it is compared and hashed: canonical JSON without the hash label. */
-function templateKey(template: PodTemplate): string {
+/**
+ * The template as it is compared and hashed: canonical JSON (empty fields dropped, keys sorted,
+ * as the store keeps no key order either) without the hash label.
+ */
+export function templateKey(template: PodTemplate): string {
   const labels = { ...template.metadata?.labels }
   delete labels[POD_TEMPLATE_HASH_LABEL]
-  return JSON.stringify(canonical({ ...template, metadata: { ...template.metadata, labels } }))
+  return JSON.stringify(sortKeysDeep(withoutEmpty({ ...template, metadata: { ...template.metadata, labels } }) as JsonValue))
 }
 
 /** Kubernetes' EqualIgnoreHash: the same pod template, whatever their pod-template-hash labels. */

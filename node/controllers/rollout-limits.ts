@@ -14,6 +14,9 @@ export function isRecreate(d: Deployment): boolean {
   return d.spec.strategy?.type === 'Recreate'
 }
 
+/** A percentage as the API admits it for maxSurge and maxUnavailable: `25%`. */
+export const PERCENT = /^(\d+)%$/
+
 /**
  * An absolute count, or a percentage of `total` rounded up (surge) or down (unavailability), as
  * Kubernetes' GetScaledValueFromIntOrPercent. The API admits only ints and `N%`; anything else
@@ -21,7 +24,7 @@ export function isRecreate(d: Deployment): boolean {
  */
 export function scaledValue(value: IntOrPercent, total: number, roundUp: boolean): number {
   if (typeof value === 'number') return Math.max(0, Math.trunc(value))
-  const m = /^(\d+)%$/.exec(value)
+  const m = PERCENT.exec(value)
   if (m === null) return 0
   const exact = (Number(m[1]) * total) / 100
   return roundUp ? Math.ceil(exact) : Math.floor(exact)

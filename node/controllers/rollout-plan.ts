@@ -25,9 +25,9 @@ export interface DeploymentEvent {
   message: string
 }
 
-/** `deployment.kubernetes.io/revision` of a ReplicaSet; 0 when it has none. */
-export function revisionOf(s: RsState): number {
-  const n = Number(s.annotations[REVISION_ANNOTATION] ?? '0')
+/** `deployment.kubernetes.io/revision` of a ReplicaSet (its RsState or its metadata); 0 when it has none. */
+export function revisionOf(s: { annotations?: Readonly<Record<string, string>> | undefined }): number {
+  const n = Number(s.annotations?.[REVISION_ANNOTATION] ?? '0')
   return Number.isSafeInteger(n) && n > 0 ? n : 0
 }
 

@@ -35,7 +35,11 @@ export class RememberedPeers {
     // Once the member table has an opinion about a peer, it alone decides.
     for (const m of members) this.carried.delete(m.heartbeat.peerId)
     if (now - this.init.startedAt >= this.init.forgetMs) this.carried.clear()
-    const live = members.filter((m) => !m.self && m.state !== 'left').map((m) => ({ peerId: m.heartbeat.peerId, addrs: m.heartbeat.p2p }))
-    return [...live, ...this.carried.values()]
+    return [...livePeers(members), ...this.carried.values()]
   }
+}
+
+/** The other members worth dialing: every one but this node and those that left. */
+export function livePeers(members: readonly Member[]): RememberedPeer[] {
+  return members.filter((m) => !m.self && m.state !== 'left').map((m) => ({ peerId: m.heartbeat.peerId, addrs: m.heartbeat.p2p }))
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { readJsonIfExists } from '../config/files.js'
+import { readJsonIfExists } from '../../lib/files.js'
 import { InvalidContainerSpecError } from './errors.js'
 import type { ProcessIdentity } from './proc-liveness.js'
 import type { ContainerSpec, ExitReason } from './types.js'

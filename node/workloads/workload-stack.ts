@@ -4,6 +4,7 @@ import type { ObjectStore } from '../../crdt/index.js'
 import type { Startable } from '../../lib/startable.js'
 import type { AllocationTable } from '../allocation/allocation-table.js'
 import type { RouteModule } from '../api/router.js'
+import { isPodTerminal } from '../controllers/index.js'
 import type { AgentEventBus } from '../events.js'
 import type { Logger } from '../logger.js'
 import type { Member, MemberTable } from '../membership/member-table.js'
@@ -60,11 +61,6 @@ export interface WorkloadStack {
    * allocation table is confirmed current; until then this node starts and stops nothing.
    */
   section: () => Record<string, unknown>
-}
-
-function isFinished(obj: unknown): boolean {
-  const phase = (obj as Pod).status?.phase
-  return phase === 'Succeeded' || phase === 'Failed'
 }
 
 /**
@@ -134,7 +130,7 @@ export function createWorkloadStack(c: WorkloadComponents, settings: WorkloadSet
           deployments.trigger()
           // Deleted and finished pods give their resources back promptly (see GcLoop).
           if (e.type === 'DELETED') gc.podDeleted(e.object.metadata.uid ?? '')
-          else if (isFinished(e.object)) gc.trigger()
+          else if (isPodTerminal(e.object as unknown as Pod)) gc.trigger()
         }),
         c.store.subscribe('replicationcontrollers', {}, (e) => {
           replication.trigger()

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, it } from 'vitest'
-import { writeFileAtomic } from '../../node/config/files.js'
+import { writeFileAtomic } from '../../lib/files.js'
 
 it('concurrent atomic writes of one file all succeed and leave no temp files', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'shoal-files-'))

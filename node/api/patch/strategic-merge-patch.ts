@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from '../../../crdt/index.js'
-import { isJsonObject, setOwn } from '../../../crdt/model/json.js'
+import { deepEqual, isJsonObject, setOwn } from '../../../crdt/model/json.js'
 import { BadRequestError } from '../errors.js'
 import type { ListStrategy } from './patch-strategies.js'
 import { listStrategy } from './patch-strategies.js'
@@ -65,7 +65,7 @@ function mergeList(target: JsonValue | undefined, patch: JsonValue[], path: stri
   }
   if (strategy === undefined) return patch.map(stripDeep)
   const current = Array.isArray(target) ? [...target] : []
-  if ('primitives' in strategy) return [...current, ...patch.filter((v) => !current.some((c) => sameValue(c, v)))]
+  if ('primitives' in strategy) return [...current, ...patch.filter((v) => !current.some((c) => deepEqual(c, v)))]
   return mergeByKey(current, patch, strategy, path)
 }
 
@@ -76,7 +76,7 @@ function mergeByKey(current: JsonValue[], patch: JsonValue[], strategy: Extract<
     if (!isJsonObject(el) || el[mergeKey] === undefined) {
       throw new BadRequestError(`${fieldName(path)}: every element of a strategic merge patch must be an object with "${mergeKey}"`)
     }
-    const at = out.findIndex((c) => isJsonObject(c) && sameValue(c[mergeKey], el[mergeKey]))
+    const at = out.findIndex((c) => isJsonObject(c) && deepEqual(c[mergeKey], el[mergeKey]))
     if (el[PATCH] === 'delete') {
       if (at >= 0) out.splice(at, 1)
       continue
@@ -98,7 +98,7 @@ function reorder(out: JsonObject, field: string, order: JsonValue, path: string[
     strategy !== undefined && 'mergeKey' in strategy ? (isJsonObject(v) ? v[strategy.mergeKey] : undefined) : v
   const wanted = order.map(keyOf)
   const rank = (v: JsonValue): number => {
-    const i = wanted.findIndex((w) => w !== undefined && sameValue(w, keyOf(v) ?? null))
+    const i = wanted.findIndex((w) => w !== undefined && deepEqual(w, keyOf(v) ?? null))
     return i < 0 ? wanted.length : i
   }
   setOwn(out, field, list.map((v, i) => ({ v, i })).sort((a, b) => rank(a.v) - rank(b.v) || a.i - b.i).map((x) => x.v))
@@ -107,7 +107,7 @@ function reorder(out: JsonObject, field: string, order: JsonValue, path: string[
 function deletePrimitives(out: JsonObject, field: string, values: JsonValue, path: string[]): void {
   if (!Array.isArray(values)) throw new BadRequestError(`${fieldName([...path, field])}: $deleteFromPrimitiveList needs a list`)
   const list = out[field]
-  if (Array.isArray(list)) setOwn(out, field, list.filter((v) => !values.some((d) => sameValue(d, v))))
+  if (Array.isArray(list)) setOwn(out, field, list.filter((v) => !values.some((d) => deepEqual(d, v))))
 }
 
 function withoutDirectives(map: JsonObject): JsonObject {
@@ -120,10 +120,6 @@ function withoutDirectives(map: JsonObject): JsonObject {
 function stripDeep(value: JsonValue): JsonValue {
   if (Array.isArray(value)) return value.map(stripDeep)
   return isJsonObject(value) ? withoutDirectives(value) : value
-}
-
-function sameValue(a: JsonValue, b: JsonValue): boolean {
-  return JSON.stringify(a) === JSON.stringify(b)
 }
 
 function fieldName(path: readonly string[]): string {

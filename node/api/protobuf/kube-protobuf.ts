@@ -1,3 +1,4 @@
+import type { JsonObject, JsonValue } from '../../../crdt/index.js'
 import { BadRequestError, UnsupportedMediaTypeError } from '../errors.js'
 import type { FieldDef, MessageDef, ValueType } from './kube-messages.js'
 import { MESSAGES, TOP_LEVEL } from './kube-messages.js'
@@ -19,10 +20,6 @@ export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf'
 /** "k8s\0": the prefix of Kubernetes' protobuf envelope (runtime.Unknown). */
 const MAGIC = [0x6b, 0x38, 0x73, 0x00]
 
-type Json = string | number | boolean | JsonObject | Json[]
-interface JsonObject {
-  [key: string]: Json
-}
 
 const bytesOf = (f: WireField, where: string): Uint8Array => {
   if (!(f.value instanceof Uint8Array)) throw new BadRequestError(`malformed protobuf body: field ${f.number} of ${where} is not length-delimited`)
@@ -62,7 +59,7 @@ function intOrString(bytes: Uint8Array): number | string {
 }
 
 /** One value, or undefined when it is Go's zero value and the field is not a pointer. */
-function value(f: WireField, type: ValueType, keepZero: boolean, where: string): Json | undefined {
+function value(f: WireField, type: ValueType, keepZero: boolean, where: string): JsonValue | undefined {
   switch (type) {
     case 'string': {
       const s = utf8(bytesOf(f, where))
@@ -90,9 +87,9 @@ function value(f: WireField, type: ValueType, keepZero: boolean, where: string):
 }
 
 /** A map entry: key 1, value 2. */
-function entry(f: WireField, type: ValueType, where: string): [string, Json | undefined] {
+function entry(f: WireField, type: ValueType, where: string): [string, JsonValue | undefined] {
   let key = ''
-  let v: Json | undefined
+  let v: JsonValue | undefined
   for (const e of readFields(bytesOf(f, where))) {
     if (e.number === 1) key = utf8(bytesOf(e, where))
     if (e.number === 2) v = value(e, type, true, where)
@@ -110,7 +107,7 @@ function put(out: JsonObject, field: FieldDef, f: WireField, where: string): voi
   // List elements are kept even when empty: `command: [sh, -c, ""]` means what it says.
   const v = value(f, field.type, field.keepZero === true || field.repeated === true, where)
   if (v === undefined) return
-  if (field.repeated === true) ((out[field.name] ??= []) as Json[]).push(v)
+  if (field.repeated === true) ((out[field.name] ??= []) as JsonValue[]).push(v)
   else if (field.inline === true && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, v)
   else out[field.name] = v
 }

@@ -8,12 +8,10 @@ import { memberNode, NodeChanges } from '../../membership/node-changes.js'
 import { BadRequestError, NotFoundError } from '../errors.js'
 import type { RouteModule } from '../router.js'
 import { mount } from '../router.js'
-import { includeObjectOf, toTable, wantsTable } from '../tables/kube-table.js'
-import type { ApiObject } from '../tables/printer.js'
+import { tablePresenter } from '../tables/kube-table.js'
 import type { ListQuery } from './resources/request-input.js'
 import { listQueryOf } from './resources/request-input.js'
-import { fieldTerm } from './resources/resource-paths.js'
-import type { WatchResponseOptions } from './watch-response.js'
+import { withNameTerm } from './resources/resource-paths.js'
 import { OpenWatches } from './watch-response.js'
 
 export interface NodesRoutesComponents {
@@ -33,13 +31,6 @@ function filterOf(q: Pick<ListQuery, 'labelSelector' | 'fieldSelector'>): Object
   })
 }
 
-/** Watch events as kubectl asks for them: each object a one-row Table. */
-function presenter(req: FastifyRequest): WatchResponseOptions {
-  if (!wantsTable(req.headers.accept)) return {}
-  const include = includeObjectOf((req.query as Record<string, unknown>)['includeObject'])
-  return { present: (object) => toTable('nodes', [object as ApiObject], { now: Date.now(), include }) }
-}
-
 /**
  * Nodes are the membership table seen as Kubernetes Node objects; they are read-only. Lists take
  * label and field selectors; `?watch=true` streams a node's state changes (see NodeChanges).
@@ -53,7 +44,7 @@ export function nodesRoutes(components: NodesRoutesComponents): RouteModule {
     if (q.watch) {
       if (changes === undefined) throw new BadRequestError('watch is not supported for nodes here')
       const events = changes.watch(filter, q.resourceVersion)
-      await watches.stream(reply, events, { ...presenter(req), ...(q.timeoutSeconds !== undefined ? { timeoutSeconds: q.timeoutSeconds } : {}) })
+      await watches.stream(reply, events, { ...tablePresenter(req, 'nodes'), ...(q.timeoutSeconds !== undefined ? { timeoutSeconds: q.timeoutSeconds } : {}) })
       return reply
     }
     return { kind: 'NodeList', apiVersion: 'v1', metadata: { resourceVersion: changes?.resourceVersion ?? '' }, items: nodes().filter((n) => filter.matches(n)) }
@@ -71,8 +62,7 @@ export function nodesRoutes(components: NodesRoutesComponents): RouteModule {
           const { name } = req.params as { name: string }
           const q = listQueryOf(req)
           if (q.watch) {
-            const byName = fieldTerm('metadata.name', name)
-            return listOrWatch(req, reply, { ...q, fieldSelector: q.fieldSelector !== undefined && q.fieldSelector !== '' ? `${byName},${q.fieldSelector}` : byName })
+            return listOrWatch(req, reply, { ...q, fieldSelector: withNameTerm(name, q.fieldSelector) })
           }
           const members = components.members()
           const m = members.find((x) => x.heartbeat.name === name && x.state !== 'left') ?? members.find((x) => x.heartbeat.name === name)

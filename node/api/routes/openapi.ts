@@ -44,10 +44,12 @@ export function openApiRoutes(components: { resources: ResourceDef[] }): RouteMo
   for (const def of components.resources) groups.set(groupPath(def), [...(groups.get(groupPath(def)) ?? []), def])
   const documents = new Map([...groups].map(([path, defs]) => [path, groupDocument(defs)]))
   const hash = (doc: unknown): string => createHash('sha256').update(JSON.stringify(doc)).digest('hex').slice(0, 16).toUpperCase()
+  // The documents never change while the agent runs, and kubectl reads the root on every write.
+  const root = { paths: Object.fromEntries([...documents].map(([path, doc]) => [path, { serverRelativeURL: `/openapi/v3/${path}?hash=${hash(doc)}` }])) }
   return {
     register(app) {
       mount(app, '/openapi/v3', {
-        GET: async () => ({ paths: Object.fromEntries([...documents].map(([path, doc]) => [path, { serverRelativeURL: `/openapi/v3/${path}?hash=${hash(doc)}` }])) }),
+        GET: async () => root,
       })
       for (const [path, doc] of documents) mount(app, `/openapi/v3/${path}`, { GET: async () => doc })
     },

@@ -45,6 +45,19 @@ export function includeObjectOf(value: unknown): IncludeObject {
   return value === 'None' || value === 'Object' ? value : 'Metadata'
 }
 
+/** What a request asks of tables: undefined when it wants plain objects. */
+export function tableRequest(req: { headers: { accept?: string | undefined }; query: unknown }): { include: IncludeObject } | undefined {
+  if (!wantsTable(req.headers.accept)) return undefined
+  return { include: includeObjectOf((req.query as Record<string, unknown> | undefined)?.['includeObject']) }
+}
+
+/** How each watched object of `plural` is sent when the request asked for tables: a one-row Table. */
+export function tablePresenter(req: { headers: { accept?: string | undefined }; query: unknown }, plural: string): { present?: (object: unknown) => unknown } {
+  const table = tableRequest(req)
+  if (table === undefined) return {}
+  return { present: (object) => toTable(plural, [object as ApiObject], { now: Date.now(), include: table.include }) }
+}
+
 function columns(printer: Printer<ApiObject>): TableColumn[] {
   const column = (name: string, index: number, priority: number): TableColumn => ({
     name,

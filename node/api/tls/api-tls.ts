@@ -22,7 +22,7 @@ export interface ApiTlsInit {
 const WILDCARDS = new Set(['0.0.0.0', '::', ''])
 
 /** Every name and address a client on this machine or the network may use to reach the API. */
-export function apiHosts(bindHost: string, names: readonly string[] = []): string[] {
+function apiHosts(bindHost: string, names: readonly string[] = []): string[] {
   const hosts = ['localhost', '127.0.0.1', '::1', hostname(), ...names]
   if (!WILDCARDS.has(bindHost)) hosts.push(bindHost)
   else for (const addrs of Object.values(networkInterfaces())) for (const a of addrs ?? []) hosts.push(a.address.replace(/%.*$/, ''))

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { LabelSelectorObject } from '../../../crdt/index.js'
 import { SelectorParseError, selectorFromObject } from '../../../crdt/index.js'
-import { DEFAULT_MAX_SURGE, DEFAULT_MAX_UNAVAILABLE, DEFAULT_PROGRESS_DEADLINE_SECONDS, DEFAULT_REVISION_HISTORY_LIMIT } from '../../controllers/index.js'
+import { DEFAULT_MAX_SURGE, DEFAULT_MAX_UNAVAILABLE, DEFAULT_PROGRESS_DEADLINE_SECONDS, DEFAULT_REVISION_HISTORY_LIMIT, PERCENT, scaledValue } from '../../controllers/index.js'
 import { replicaCount } from './kinds-schema.js'
 import { labelMap } from './names.js'
 import { podTemplateSchema, requireAlwaysRestart } from './pod-schema.js'
@@ -16,7 +16,7 @@ const requirement = z.looseObject({
 })
 
 /** metav1.LabelSelector: matchLabels AND matchExpressions. */
-export const labelSelectorSchema = z.looseObject({ matchLabels: labelMap.optional(), matchExpressions: z.array(requirement).optional() })
+const labelSelectorSchema = z.looseObject({ matchLabels: labelMap.optional(), matchExpressions: z.array(requirement).optional() })
 
 interface SelectedTemplate {
   selector: LabelSelectorObject
@@ -54,8 +54,6 @@ export const replicaSetSpecSchema = z
   })
   .superRefine(refineSelectedTemplate)
 
-const PERCENT = /^(\d+)%$/
-
 /** An int or a percentage such as `25%`, as maxSurge and maxUnavailable take. */
 const intOrPercent = z.union([z.number().int().min(0, 'must be greater than or equal to 0'), z.string().regex(PERCENT, "a valid percent string must be a numeric string followed by an ending '%'")])
 
@@ -66,7 +64,10 @@ const strategySchema = z.looseObject({
 
 type Strategy = z.infer<typeof strategySchema>
 
-const isZero = (v: number | string | undefined): boolean => v === 0 || (typeof v === 'string' && Number(PERCENT.exec(v)?.[1]) === 0)
+/** The number in a well-formed percentage (`25%` → 25, its share of 100); undefined for anything else. */
+const percentOf = (v: number | string | undefined): number | undefined => (typeof v === 'string' && PERCENT.test(v) ? scaledValue(v, 100, false) : undefined)
+
+const isZero = (v: number | string | undefined): boolean => v === 0 || percentOf(v) === 0
 
 function refineStrategy(strategy: Strategy | undefined, ctx: z.RefinementCtx): void {
   if (strategy?.type === 'Recreate') {
@@ -78,7 +79,7 @@ function refineStrategy(strategy: Strategy | undefined, ctx: z.RefinementCtx): v
   const { maxSurge = DEFAULT_MAX_SURGE, maxUnavailable = DEFAULT_MAX_UNAVAILABLE } = strategy?.rollingUpdate ?? {}
   const path = ['strategy', 'rollingUpdate', 'maxUnavailable']
   if (isZero(maxSurge) && isZero(maxUnavailable)) ctx.addIssue({ code: 'custom', path, message: 'Invalid value: 0: may not be 0 when `maxSurge` is 0' })
-  if (typeof maxUnavailable === 'string' && Number(PERCENT.exec(maxUnavailable)?.[1]) > 100) {
+  if ((percentOf(maxUnavailable) ?? 0) > 100) {
     ctx.addIssue({ code: 'custom', path, message: `Invalid value: "${maxUnavailable}": must not be greater than 100%` })
   }
 }

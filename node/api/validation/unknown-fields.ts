@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isJsonObject } from '../../../crdt/model/json.js'
 import type { ResourceDef } from '../resources/registry.js'
 import { metadataSchema } from './metadata-schema.js'
 
@@ -49,14 +50,10 @@ function isMap(s: Schema | boolean | undefined): s is Schema {
   return typeof s === 'object' && Object.keys(s).length > 0
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
 function walk(value: unknown, schema: Schema, path: string, out: string[]): void {
   const alternatives = schema.anyOf ?? schema.oneOf
   if (alternatives !== undefined) {
-    const fit = alternatives.find((a) => (isObject(value) ? a.properties !== undefined || isMap(a.additionalProperties) : Array.isArray(value) ? a.items !== undefined : false))
+    const fit = alternatives.find((a) => (isJsonObject(value) ? a.properties !== undefined || isMap(a.additionalProperties) : Array.isArray(value) ? a.items !== undefined : false))
     if (fit !== undefined) walk(value, fit, path, out)
     return
   }
@@ -64,7 +61,7 @@ function walk(value: unknown, schema: Schema, path: string, out: string[]): void
     if (schema.items !== undefined) value.forEach((v, i) => walk(v, schema.items!, `${path}[${i}]`, out))
     return
   }
-  if (!isObject(value)) return
+  if (!isJsonObject(value)) return
   for (const [key, v] of Object.entries(value)) {
     // Strategic merge patch directives ($patch, $setElementOrder/…) are not fields.
     if (key.startsWith('$')) continue

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { SAFE_ALPHABET as GENERATED_SUFFIX } from '../../controllers/pod-template-hash.js'
 import { BadRequestError } from '../errors.js'
 import type { ResourceDef } from '../resources/registry.js'
 import { apiVersionOf } from '../resources/registry.js'
@@ -24,8 +25,6 @@ export interface ValidationContext {
   /** Name from the URL, on update. */
   name?: string
 }
-
-const GENERATED_SUFFIX = 'bcdfghjklmnpqrstvwxz2456789'
 
 /** Kubernetes' generateName suffix: five characters that avoid vowels (no accidental words). */
 export function randomSuffix(length = 5): string {

@@ -1,10 +1,12 @@
 import { deepEqual } from '../../../crdt/model/json.js'
 import type { Deployment, DeploymentDecision, ReplicaSet } from '../../controllers/index.js'
-import { controllerRefTo, deploymentOwner, reconcileDeployment, REVISION_ANNOTATION } from '../../controllers/index.js'
+import { controllerRef, deploymentOwner, namespaceOf, reconcileDeployment, REVISION_ANNOTATION } from '../../controllers/index.js'
 import type { Pod } from '../../objects/pod.js'
 import { objectRef } from '../events/event-sink.js'
 import { phaseLookup } from '../pod-view.js'
 import { LeaderLoop } from '../../leader/leader-loop.js'
+import { applyClaim } from './apply-claim.js'
+import { groupBy } from './group-by.js'
 import type { ReplicationLoopComponents } from './replication-loop.js'
 
 /** What the replica manager reads and writes, the deployment controller does too. */
@@ -31,13 +33,23 @@ export class DeploymentLoop extends LeaderLoop {
     const { store, allocations, raft, memberTable } = this.components
     if (!raft.isReadyLeader) return
     const deployments = store.list('deployments').items as unknown as Deployment[]
+    if (deployments.length === 0) return
+    // Listed once per run, not per Deployment: a list walks every key of its kind, and pod events
+    // trigger this loop often.
+    const setsIn = groupBy(store.list('replicasets').items as unknown as ReplicaSet[], namespaceOf)
+    const podsOf = groupBy(store.list('pods').items as unknown as Pod[], (p) => controllerRef(p)?.uid)
     const phaseOf = phaseLookup(allocations, memberTable)
     for (const d of deployments) {
       if (!raft.isReadyLeader) return
-      // Read per deployment: the previous one's writes are in the local store at once.
-      const sets = store.list('replicasets', { namespace: d.metadata.namespace ?? 'default' }).items as unknown as ReplicaSet[]
-      const pods = store.list('pods', { namespace: d.metadata.namespace ?? 'default' }).items as unknown as Pod[]
-      await this.apply(d, reconcileDeployment(d, sets, pods, { now: this.now(), phaseOf }))
+      const ns = namespaceOf(d)
+      const sets = setsIn.get(ns) ?? []
+      // A Deployment counts only the pods its ReplicaSets control.
+      const pods = sets.flatMap((rs) => podsOf.get(rs.metadata.uid ?? '') ?? [])
+      const decision = reconcileDeployment(d, sets, pods, { now: this.now(), phaseOf })
+      await this.apply(d, decision)
+      // The next Deployment of the namespace must see whom the ReplicaSets belong to now, or it
+      // could adopt one this one just adopted. The local store has the writes at once.
+      if (decision.adopt.length > 0 || decision.release.length > 0) setsIn.set(ns, store.list('replicasets', { namespace: ns }).items as unknown as ReplicaSet[])
     }
   }
 
@@ -47,12 +59,7 @@ export class DeploymentLoop extends LeaderLoop {
     const ref = objectRef('Deployment', d)
     const failed = (what: string) => (err: unknown): void => this.logger.debug({ err, deployment: d.metadata.name }, `${what}; retrying next round`)
     if (decision.problem !== undefined) events.record(ref, 'Warning', 'SelectorProblem', decision.problem)
-    const controller = controllerRefTo(deploymentOwner(d))
-    for (const rs of decision.adopt) await store.patch('replicasets', ns, rs.metadata.name, { metadata: { ownerReferences: [controller] } } as never).catch(failed('adoption failed'))
-    for (const rs of decision.release) {
-      const rest = (rs.metadata.ownerReferences ?? []).filter((o) => o.uid !== d.metadata.uid)
-      await store.patch('replicasets', ns, rs.metadata.name, { metadata: { ownerReferences: rest } } as never).catch(failed('release failed'))
-    }
+    await applyClaim(store, 'replicasets', deploymentOwner(d), decision, (change, err) => failed(`${change} failed`)(err))
     if (decision.create !== undefined) await store.create('replicasets', decision.create as never).catch(failed('new replica set not created'))
     for (const u of decision.update) {
       const spec = { replicas: u.replicas, ...(u.minReadySeconds !== undefined ? { minReadySeconds: u.minReadySeconds } : {}) }

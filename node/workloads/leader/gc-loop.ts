@@ -2,8 +2,8 @@ import type { RaftNode } from '../../../consensus/driver/raft-node.js'
 import type { ObjectStore } from '../../../crdt/index.js'
 import type { AllocationTable } from '../../allocation/allocation-table.js'
 import { encodeCommand, TEST_HOOK_NAMESPACE } from '../../allocation/commands.js'
-import type { AbsenceLog } from '../../controllers/index.js'
-import { collectGarbage, findOrphans, finishedBindings, noteAbsences } from '../../controllers/index.js'
+import type { AbsenceLog, ReplicaSet } from '../../controllers/index.js'
+import { findOrphans, finishedBindings, finishedPastTtl, isSettled, noteAbsences } from '../../controllers/index.js'
 import type { Logger } from '../../logger.js'
 import type { Pod } from '../../objects/pod.js'
 import { LeaderLoop } from '../../leader/leader-loop.js'
@@ -35,8 +35,8 @@ export interface GcLoopInit {
  * may briefly miss objects that exist; a deletion this node saw happen needs no such wait.
  */
 export class GcLoop extends LeaderLoop {
+  /** Owners that dependents (pods, ReplicaSets) name but the store lacks, since when. */
   private ownersMissing: AbsenceLog | undefined
-  private replicaSetOwnersMissing: AbsenceLog | undefined
   private podsMissing: AbsenceLog | undefined
   /** Uids of pods this node saw deleted since the last run. */
   private readonly deleted = new Set<string>()
@@ -56,7 +56,6 @@ export class GcLoop extends LeaderLoop {
   override async deactivate(): Promise<void> {
     await super.deactivate()
     this.ownersMissing = undefined
-    this.replicaSetOwnersMissing = undefined
     this.podsMissing = undefined
     this.deleted.clear()
     this.ownersDeleted.clear()
@@ -99,34 +98,29 @@ export class GcLoop extends LeaderLoop {
    */
   private async collectDependents(pods: Pod[], now: number): Promise<void> {
     const { store } = this.components
-    const settleMs = this.init.settleMs ?? 5000
-    const uids = (kind: string): Set<string> => new Set(store.list(kind).items.map((o) => o.metadata.uid ?? ''))
-    const owners = { replicationcontrollers: uids('replicationcontrollers'), replicasets: uids('replicasets'), deployments: uids('deployments') }
-    // An owner seen deleted counts as missing for the whole settle time already.
-    const missingSince = (log: AbsenceLog | undefined): Map<string, number> => {
-      const missing = new Map(log ?? [])
-      for (const uid of this.ownersDeleted) missing.set(uid, Math.min(missing.get(uid) ?? now, now - settleMs))
-      return missing
-    }
-    const g = collectGarbage(pods, owners, {
+    const sets = store.list('replicasets').items as unknown as ReplicaSet[]
+    const uids = (objects: readonly { metadata: { uid?: string } }[]): Set<string> => new Set(objects.map((o) => o.metadata.uid ?? ''))
+    const owners = { replicationcontrollers: uids(store.list('replicationcontrollers').items), replicasets: uids(sets), deployments: uids(store.list('deployments').items) }
+    const found = findOrphans<Pod | ReplicaSet>([...sets, ...pods], owners, {
       now,
-      settleMs,
-      ownersMissingSince: missingSince(this.ownersMissing),
-      ...(this.init.finishedTtlMs !== undefined ? { finishedTtlMs: this.init.finishedTtlMs } : {}),
+      settleMs: this.init.settleMs ?? 5000,
+      ownersMissingSince: this.ownersMissing,
+      confirmedGone: this.ownersDeleted,
     })
-    const sets = findOrphans(store.list('replicasets').items, owners, { now, settleMs, ownersMissingSince: missingSince(this.replicaSetOwnersMissing) })
-    this.ownersDeleted.clear()
-    this.ownersMissing = g.ownersMissingSince
-    this.replicaSetOwnersMissing = sets.ownersMissingSince
-    for (const rs of sets.orphans) {
+    this.ownersMissing = found.ownersMissingSince
+    // A deletion seen stays proof while the owner is still missing (a failed delete is retried
+    // without waiting); once no dependent names it, it is forgotten.
+    for (const uid of this.ownersDeleted) if (!found.ownersMissingSince.has(uid)) this.ownersDeleted.delete(uid)
+    const orphaned = new Set<unknown>(found.orphans)
+    for (const rs of sets.filter((o) => orphaned.has(o))) {
       await store.delete('replicasets', rs.metadata.namespace, rs.metadata.name, { expectedUid: rs.metadata.uid ?? '' }).catch(() => undefined)
       this.logger.info({ replicaset: rs.metadata.name }, 'deleted a replica set whose deployment is gone')
     }
-    for (const pod of g.orphans) {
+    for (const pod of pods.filter((o) => orphaned.has(o))) {
       await store.delete('pods', pod.metadata.namespace, pod.metadata.name, { expectedUid: pod.metadata.uid ?? '' }).catch(() => undefined)
       this.logger.info({ pod: pod.metadata.name }, 'deleted a pod whose controller is gone')
     }
-    for (const pod of g.finished) {
+    for (const pod of finishedPastTtl(pods, { now, ...(this.init.finishedTtlMs !== undefined ? { finishedTtlMs: this.init.finishedTtlMs } : {}) }, orphaned)) {
       await store.delete('pods', pod.metadata.namespace, pod.metadata.name, { expectedUid: pod.metadata.uid ?? '' }).catch(() => undefined)
       this.logger.info({ pod: pod.metadata.name }, 'deleted a finished pod past its TTL')
     }
@@ -137,9 +131,10 @@ export class GcLoop extends LeaderLoop {
     const { store, allocations, raft } = this.components
     const podUids = new Set(pods.map((p) => p.metadata.uid))
     const real = allocations.all().filter((b) => b.namespace !== TEST_HOOK_NAMESPACE)
-    this.podsMissing = noteAbsences(this.podsMissing, real.filter((b) => !podUids.has(b.podUid)).map((b) => b.podUid), now)
-    const settleMs = this.init.settleMs ?? 5000
-    const gone = [...this.podsMissing].filter(([uid, since]) => this.deleted.has(uid) || now - since >= settleMs).map(([uid]) => uid)
+    const missing = noteAbsences(this.podsMissing, real.filter((b) => !podUids.has(b.podUid)).map((b) => b.podUid), now)
+    this.podsMissing = missing
+    const settle = { settleMs: this.init.settleMs ?? 5000, confirmedGone: this.deleted }
+    const gone = [...missing.keys()].filter((uid) => isSettled(missing, uid, now, settle))
     this.deleted.clear()
     if (gone.length > 0) await raft.propose(encodeCommand({ op: 'unbind', podUids: gone, reason: 'pod deleted' })).catch(() => undefined)
 

@@ -4,7 +4,7 @@ import { deepEqual } from '../../../crdt/model/json.js'
 import type { AllocationTable } from '../../allocation/allocation-table.js'
 import { randomSuffix } from '../../api/validation/validate-object.js'
 import type { ClaimSelector, ReplicaOwner, ReplicaSet, ReplicationDecision } from '../../controllers/index.js'
-import { controllerRefTo, labelClaimSelector, rcClaimSelector, rcOwner, reconcileReplicas, replicaSetOwner } from '../../controllers/index.js'
+import { labelClaimSelector, namespaceOf, rcClaimSelector, rcOwner, reconcileReplicas, replicaSetOwner } from '../../controllers/index.js'
 import type { Logger } from '../../logger.js'
 import type { MemberTable } from '../../membership/member-table.js'
 import type { Pod, ReplicationController } from '../../objects/pod.js'
@@ -12,6 +12,8 @@ import type { EventSink } from '../events/event-sink.js'
 import { objectRef } from '../events/event-sink.js'
 import { phaseLookup } from '../pod-view.js'
 import { LeaderLoop } from '../../leader/leader-loop.js'
+import { applyClaim } from './apply-claim.js'
+import { groupBy } from './group-by.js'
 
 export interface ReplicationLoopComponents {
   store: ObjectStore
@@ -51,11 +53,13 @@ export class ReplicationLoop extends LeaderLoop {
     const sets = (store.list('replicasets').items as unknown as ReplicaSet[]).map(
       (rs): Managed => ({ plural: 'replicasets', owner: replicaSetOwner(rs), selector: labelClaimSelector(rs.spec.selector), status: rs.status }),
     )
-    const pods = store.list('pods').items as unknown as Pod[]
+    // Each owner claims among the pods of its namespace only: hand it those, not every pod.
+    const podsIn = groupBy(store.list('pods').items as unknown as Pod[], namespaceOf)
     const bindingOf = (uid: string): ReturnType<AllocationTable['get']> => allocations.get(uid)
     const phaseOf = phaseLookup(allocations, memberTable)
     for (const managed of [...rcs, ...sets]) {
       if (!raft.isReadyLeader) return
+      const pods = podsIn.get(namespaceOf(managed.owner)) ?? []
       const d = reconcileReplicas(managed.owner, managed.selector, pods, bindingOf, { now: Date.now(), newName: () => randomSuffix(), burst: this.burst, phaseOf })
       await this.apply(managed, d)
     }
@@ -67,7 +71,6 @@ export class ReplicationLoop extends LeaderLoop {
     const ns = owner.metadata.namespace ?? 'default'
     const ref = objectRef(owner.kind, owner)
     if (d.problem !== undefined) events.record(ref, 'Warning', 'SelectorMismatch', d.problem)
-    const controller = controllerRefTo(owner)
     await Promise.all([
       ...d.create.map(async (pod) => {
         try {
@@ -85,12 +88,7 @@ export class ReplicationLoop extends LeaderLoop {
           this.logger.debug({ err, pod: pod.metadata.name }, 'excess replica not deleted')
         }
       }),
-      ...d.adopt.map((pod) => store.patch('pods', ns, pod.metadata.name, { metadata: { ownerReferences: [controller] } } as never).catch(() => undefined)),
-      ...d.release.map((pod) =>
-        store
-          .patch('pods', ns, pod.metadata.name, { metadata: { ownerReferences: (pod.metadata.ownerReferences ?? []).filter((o) => o.uid !== owner.metadata.uid) } } as never)
-          .catch(() => undefined),
-      ),
+      applyClaim(store, 'pods', owner, d),
     ])
     if (!deepEqual(managed.status ?? {}, d.status)) {
       await store.updateStatus(managed.plural, ns, owner.metadata.name, d.status as never, { expectedUid: owner.metadata.uid ?? '' }).catch(() => undefined)

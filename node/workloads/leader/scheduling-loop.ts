@@ -53,7 +53,7 @@ function isTerminal(pod: Pod): boolean {
 }
 
 /** Every port a service listens on: the proxy holds it on every node. */
-export function servicePortsOf(store: ObjectStore): number[] {
+function servicePortsOf(store: ObjectStore): number[] {
   const services = store.list('services').items as unknown as { spec?: { ports?: { port?: unknown }[] } }[]
   return services.flatMap((s) => (s.spec?.ports ?? []).map((p) => p.port)).filter((p): p is number => typeof p === 'number')
 }

@@ -4,6 +4,7 @@ import { SerialRunner } from '../../../lib/serial-runner.js'
 import type { Startable } from '../../../lib/startable.js'
 import type { AllocationTable } from '../../allocation/allocation-table.js'
 import type { Binding } from '../../allocation/commands.js'
+import { isPodTerminal } from '../../controllers/index.js'
 import type { Logger } from '../../logger.js'
 import type { Container, Pod, PodStatus } from '../../objects/pod.js'
 import { pickRuntime } from '../../runtime/detect.js'
@@ -62,10 +63,6 @@ interface Desired {
 interface Listing {
   actual: ContainerInfo[]
   failed: ReadonlySet<RuntimeName>
-}
-
-function isTerminal(pod: Pod): boolean {
-  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed'
 }
 
 /**
@@ -289,7 +286,7 @@ export class Reconciler implements Startable {
   private finishedHere(c: ContainerInfo): boolean {
     const { store, allocations, self } = this.components
     const pod = store.get('pods', c.namespace, c.podName) as unknown as Pod | undefined
-    return pod !== undefined && pod.metadata.uid === c.podUid && pod.metadata.deletionTimestamp === undefined && isTerminal(pod) && pod.status?.observedBy === self.id && allocations.get(c.podUid) === undefined
+    return pod !== undefined && pod.metadata.uid === c.podUid && pod.metadata.deletionTimestamp === undefined && isPodTerminal(pod) && pod.status?.observedBy === self.id && allocations.get(c.podUid) === undefined
   }
 
   private async teardown(uid: string, containers: ContainerInfo[], keep = false): Promise<void> {

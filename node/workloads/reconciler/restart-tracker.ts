@@ -11,6 +11,11 @@ export interface BackoffPolicy {
   resetAfterMs: number
 }
 
+/** The wait after the `failures`-th failure in a row: baseMs, doubling with each one, at most maxMs. */
+export function backoffDelay(policy: Pick<BackoffPolicy, 'baseMs' | 'maxMs'>, failures: number): number {
+  return Math.min(policy.maxMs, policy.baseMs * 2 ** (failures - 1))
+}
+
 interface Entry extends ContainerHistory {
   failures: number
   notBefore: number
@@ -61,7 +66,7 @@ export class RestartTracker {
     const finished = Date.parse(c.finishedAt ?? '') || Date.now()
     const ranMs = finished - (Date.parse(c.startedAt ?? '') || finished)
     e.failures = ranMs >= this.policy.resetAfterMs ? 1 : e.failures + 1
-    e.notBefore = finished + Math.min(this.policy.maxMs, this.policy.baseMs * 2 ** (e.failures - 1))
+    e.notBefore = finished + backoffDelay(this.policy, e.failures)
     e.lastTermination = stateView(c, undefined)
     return e.notBefore
   }

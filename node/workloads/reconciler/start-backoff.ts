@@ -1,4 +1,5 @@
 import type { BackoffPolicy } from './restart-tracker.js'
+import { backoffDelay } from './restart-tracker.js'
 
 /** Why a container could not be started: its image could not be pulled, or creating it failed. */
 export type StartFailure = 'ErrImagePull' | 'CreateContainerError'
@@ -30,7 +31,7 @@ export class StartBackoff {
       this.pods.set(podUid, m)
     }
     const failures = (m.get(container)?.failures ?? 0) + 1
-    const notBefore = now + Math.min(this.policy.maxMs, this.policy.baseMs * 2 ** (failures - 1))
+    const notBefore = now + backoffDelay(this.policy, failures)
     m.set(container, { failures, notBefore, kind, image, waited: false })
     return notBefore
   }

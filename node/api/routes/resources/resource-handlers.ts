@@ -3,13 +3,12 @@ import type { KubeObject, Preconditions } from '../../../../crdt/index.js'
 import type { ResourceDef } from '../../resources/registry.js'
 import { apiVersionOf } from '../../resources/registry.js'
 import type { MethodHandlers } from '../../router.js'
-import { includeObjectOf, toTable, wantsTable } from '../../tables/kube-table.js'
-import type { ApiObject } from '../../tables/printer.js'
-import type { OpenWatches, WatchResponseOptions } from '../watch-response.js'
+import { tablePresenter } from '../../tables/kube-table.js'
+import type { OpenWatches } from '../watch-response.js'
 import { BadRequestError } from '../../errors.js'
 import { fieldValidationOf, unknownFields } from '../../validation/unknown-fields.js'
 import { bodyOf, listQueryOf, patchOf, queryParam } from './request-input.js'
-import { fieldTerm } from './resource-paths.js'
+import { withNameTerm } from './resource-paths.js'
 import type { ListQuery } from './request-input.js'
 import type { ResourceReader } from './resource-reader.js'
 import type { ResourceWriter } from './resource-writer.js'
@@ -27,18 +26,11 @@ export function target(req: FastifyRequest): { namespace: string | undefined; na
   return { namespace: p.namespace, name: p.name ?? '' }
 }
 
-/** Watch events as kubectl asks for them: each object a one-row Table (lists are converted on send). */
-function presenter(req: FastifyRequest, def: ResourceDef): WatchResponseOptions {
-  if (!wantsTable(req.headers.accept)) return {}
-  const include = includeObjectOf((req.query as Record<string, unknown>)['includeObject'])
-  return { present: (object) => toTable(def.plural, [object as ApiObject], { now: Date.now(), include }) }
-}
-
 async function listOrWatch(parts: ResourceParts, req: FastifyRequest, reply: FastifyReply, namespace: string | undefined, q: ListQuery): Promise<unknown> {
   const { def, reader, watches } = parts
   if (q.watch) {
     const events = reader.watch(namespace, q)
-    await watches.stream(reply, events, { ...presenter(req, def), ...(q.timeoutSeconds !== undefined ? { timeoutSeconds: q.timeoutSeconds } : {}) })
+    await watches.stream(reply, events, { ...tablePresenter(req, def.plural), ...(q.timeoutSeconds !== undefined ? { timeoutSeconds: q.timeoutSeconds } : {}) })
     return reply
   }
   const { items, resourceVersion } = reader.list(namespace, q)
@@ -94,8 +86,7 @@ export function itemHandlers(parts: ResourceParts): MethodHandlers {
       const { namespace, name } = target(req)
       const q = listQueryOf(req)
       if (!q.watch) return reader.get(namespace, name)
-      const byName = fieldTerm('metadata.name', name)
-      return listOrWatch(parts, req, reply, namespace, { ...q, fieldSelector: q.fieldSelector ? `${byName},${q.fieldSelector}` : byName })
+      return listOrWatch(parts, req, reply, namespace, { ...q, fieldSelector: withNameTerm(name, q.fieldSelector) })
     },
   }
   if (parts.def.readOnly === true) return handlers

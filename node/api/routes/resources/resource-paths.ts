@@ -29,3 +29,9 @@ export const raw: Encode = (segment) => segment
 export function fieldTerm(field: string, value: string): string {
   return `${field}=${value.replace(/[\\,=]/g, (c) => `\\${c}`)}`
 }
+
+/** A field selector narrowed to one object by name (a watch of `…/NAME`). */
+export function withNameTerm(name: string, fieldSelector: string | undefined): string {
+  const byName = fieldTerm('metadata.name', name)
+  return fieldSelector !== undefined && fieldSelector !== '' ? `${byName},${fieldSelector}` : byName
+}
